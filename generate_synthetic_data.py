@@ -1,0 +1,2180 @@
+#!/usr/bin/env python3
+"""Turn a folder of markdown documents into supervised fine-tuning data.
+
+The script reads every markdown file under an input folder, splits each file into
+sections with a CommonMark parser, writes question-answer pairs of fifteen types with
+reasoning steps for every section, expands each pair into four chat examples (no chain
+of thought, one step, two steps, all steps) and writes a train and a validation file.
+
+Questions come from OpenGVLab/InternVL2-8B through an lmdeploy pipeline on a GPU (the
+default), or from heuristics that only rearrange the document's own sentences
+(``--no-llm``, any CPU machine). Every example records which of the two wrote it.
+
+    pip install -r requirements-cpu.txt && python generate_synthetic_data.py --no-llm
+    pip install -r requirements.txt && python generate_synthetic_data.py --temperature 0.8
+
+Outputs land in ``output/``: ``train-synthetic-data-<timestamp>.json``,
+``validation-synthetic-data-<timestamp>.json`` and ``run-<timestamp>.json`` (the report).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import math
+import os
+import random
+import re
+import sys
+import time
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+__all__ = ["Config", "SyntheticDataError", "main", "run"]
+
+# =============================================================================
+# Constants: customisation points, question types, prompt texts
+# =============================================================================
+
+MARKDOWN_DOCS_DIR = "markdown_docs"
+OUTPUT_DIR = "output"
+TRAIN_RATIO = 0.9
+
+DEFAULT_MODEL = "OpenGVLab/InternVL2-8B"
+DEFAULT_MAX_TOKENS = 4096
+DEFAULT_TEMPERATURE = 0.7
+DEFAULT_SEED = 1234
+# A section is cut at block boundaries above this many estimated tokens: two sections
+# (multi-hop prompts carry a second one), the instructions and a 4096-token reply still
+# fit an 8K-token context.
+DEFAULT_MAX_SECTION_TOKENS = 1500
+DEFAULT_BATCH_SIZE = 1024
+DEFAULT_MAX_RETRIES = 2
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+# Question types in report order, with the difficulty the seed gave each and the share of
+# a section's facts it asks for (fact-based and section summary are counted separately:
+# one per fact and one per section).
+QUESTION_TYPES = (
+    "fact_based", "section_summary", "factual_recall", "inference", "multi_hop",
+    "application", "comparative", "cause_effect", "summarization", "hypothetical",
+    "critical_analysis", "technical_explanation", "process_workflow",
+    "true_false_fill_blank", "contextual_ambiguity",
+)
+DIFFICULTY = {
+    "fact_based": "easy", "factual_recall": "easy", "summarization": "easy",
+    "process_workflow": "easy", "true_false_fill_blank": "easy",
+    "section_summary": "medium", "inference": "medium", "application": "medium",
+    "comparative": "medium", "cause_effect": "medium", "technical_explanation": "medium",
+    "multi_hop": "hard", "hypothetical": "hard", "critical_analysis": "hard",
+    "contextual_ambiguity": "hard",
+}
+TYPE_PERCENT = {
+    "factual_recall": 15, "inference": 10, "multi_hop": 5, "application": 8,
+    "comparative": 5, "cause_effect": 5, "summarization": 5, "hypothetical": 5,
+    "critical_analysis": 5, "technical_explanation": 10, "process_workflow": 5,
+    "true_false_fill_blank": 10, "contextual_ambiguity": 5,
+}
+COT_LEVELS = ("none", "one_step", "two_step", "all_steps")
+SPLIT_UNITS = ("qa", "section", "document")
+
+# Sentence splitting: a period after one of these words does not end a sentence.
+ABBREVIATIONS = frozenset(
+    "e.g i.e etc vs cf al approx no nos fig figs eq eqs sec art ch vol p pp para "
+    "mr mrs ms dr prof st jr sr inc ltd co corp dept est min max ref resp "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split())
+STOPWORDS = frozenset("""
+a an the and or but nor of to in on at by for with from into onto over under about as is
+are was were be been being it its this that these those there their they them he she his
+her we our you your i me my not no yes so than then too very can could may might must
+shall should will would do does did done has have had having if when while which who whom
+whose what where why how all any each every both either neither some such other another
+only own same also just more most less least few many much one two three per via upon
+within without after before during between among through against above below up down out
+off again further once here any each same new used use using""".split())
+
+MODAL_RE = re.compile(
+    r"\b(must not|must|shall not|shall|should not|should|may not|may|cannot|can not|can|"
+    r"is required to|are required to|is prohibited|are prohibited|is not permitted|"
+    r"are not permitted|needs to|need to)\b", re.IGNORECASE)
+CAUSE_MARKERS = (
+    ("because", "cause_after"), ("due to", "cause_after"), ("since", "cause_after"),
+    ("so that", "purpose_after"), ("in order to", "purpose_after"),
+    ("results in", "effect_after"), ("resulting in", "effect_after"),
+    ("leads to", "effect_after"), ("which results in", "effect_after"),
+    ("therefore", "effect_after"), ("as a result", "effect_after"), ("so", "effect_after"),
+)
+CONDITION_RE = re.compile(r"^(if|when|whenever|unless|once|where|in case)\b\s*(.+?),\s*(.+)$",
+                          re.IGNORECASE)
+LIMIT_RE = re.compile(
+    r"\b(at least|at most|no more than|no less than|not more than|not less than|up to|"
+    r"a maximum of|a minimum of|exceed|below|above|under|over|between)\s+"
+    r"(\d+(?:[.,]\d+)?)\s*([^\W\d][\w/%°]*)?", re.IGNORECASE)
+QUALIFIER_RE = re.compile(
+    r"\b(except|unless|however|but|although|provided that|only if|otherwise|instead)\b",
+    re.IGNORECASE)
+DEFINITION_RE = re.compile(
+    r"^(?P<term>[^.:;]{2,60}?)\s+(?:means|refers to|is defined as|stands for)\s+(?P<def>.+)$",
+    re.IGNORECASE)
+ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w-]*\s+){1,7}[A-Z]?[\w-]*)\s+\(([A-Z][A-Z0-9]{1,9})\)")
+ANAPHOR_RE = re.compile(r"^(This|That|These|Those|It|They|Such)\b\s*(\w+)?", re.UNICODE)
+NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
+POLARITY_SWAPS = (
+    (r"\bmust not\b", "must"), (r"\bmust\b", "must not"),
+    (r"\bmay not\b", "may"), (r"\bmay\b", "may not"),
+    (r"\bcannot\b", "can"), (r"\bcan\b", "cannot"),
+    (r"\bshould not\b", "should"), (r"\bshould\b", "should not"),
+    (r"\bis not\b", "is"), (r"\bis\b", "is not"),
+    (r"\bare not\b", "are"), (r"\bare\b", "are not"),
+)
+CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
+
+# --- Prompts for the model (the LLM path). Domain-agnostic on purpose: the document's
+# title and the section's heading path are the only context the model is given.
+SYSTEM_PROMPT = (
+    "You write question-answer pairs for training a language model on a set of documents. "
+    "Everything you write must be supported by the document text you are shown: do not add "
+    "facts, numbers or names that are not in it. Reply with a single JSON object and nothing "
+    "else.")
+TYPE_INSTRUCTIONS = {
+    "fact_based": "Ask one question whose answer is exactly the statement in focus.",
+    "section_summary": "Ask for a summary of the whole section; the answer covers every main "
+                       "point of it, briefly.",
+    "factual_recall": "Ask for one precise detail (a number, a name, a date, a limit, a "
+                      "value) stated in the section.",
+    "inference": "Ask a question whose answer is not written in one sentence but follows "
+                 "logically from what the section states; the reasoning shows the inference.",
+    "multi_hop": "Ask a question that can only be answered by combining a statement of the "
+                 "section with a statement of the related section; the reasoning names both.",
+    "application": "Describe a short concrete situation and ask how the section's rules or "
+                   "instructions apply to it.",
+    "comparative": "Ask for a comparison between two things the sections describe (two "
+                   "items, two rules, or the section and the related section).",
+    "cause_effect": "Ask about a cause and its effect, or a reason and its consequence, that "
+                    "the section states.",
+    "summarization": "Ask for a summary of one part of the section (a paragraph, a list or "
+                     "a table), not the whole section.",
+    "hypothetical": "Ask a 'what would happen if' question about a situation the section's "
+                    "rules cover; the answer follows from those rules only.",
+    "critical_analysis": "Ask a question that weighs a rule or claim of the section: its "
+                         "exceptions, conditions, limits or trade-offs as the section states "
+                         "them.",
+    "technical_explanation": "Ask for an explanation of a term, mechanism, command or "
+                             "technical detail of the section.",
+    "process_workflow": "Ask about the steps of a procedure or the order of a workflow that "
+                        "the section describes.",
+    "true_false": "Write a statement about the section that is either true or false (false "
+                  "by changing one detail), ask whether it is true, and give the verdict "
+                  "with the correct fact in the answer.",
+    "fill_blank": "Take one sentence of the section, replace a key word or number with "
+                  "'___', ask for the missing words; the answer is exactly those words.",
+    "contextual_ambiguity": "Find a word, phrase or reference in the section that could be "
+                            "read in more than one way, and ask which reading the context "
+                            "supports; list the readings.",
+}
+RULES_TEXT = (
+    "Rules: use only the text above; every number, name and claim in your answer must be "
+    "checkable against it. The question must make sense to a reader who has not seen the "
+    "document: name the subject instead of saying 'the text' or 'this section'. Give 2 to 5 "
+    "reasoning steps: where in the document the answer comes from, which statements support "
+    "it, and a last step that reaches the answer. {language}")
+LANGUAGE_SAME = ("Write the question, the answer and the reasoning steps in the language "
+                 "the section is written in.")
+LANGUAGE_NAMED = ("The section is written in {name}: write the question, the answer and the "
+                  "reasoning steps in {name}.")
+# InternVL2-8B's language model ends a turn with this token; a stop word for it is cheap
+# insurance against a run that never stops.
+STOP_WORDS = ("<|im_end|>",)
+
+# =============================================================================
+# The error type
+# =============================================================================
+
+
+class SyntheticDataError(Exception):
+    """A problem the user can fix; the message names the value and the fix."""
+
+
+# =============================================================================
+# Data types
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a run depends on, built from argv and validated once (build_config)."""
+
+    input_dir: Path = Path(MARKDOWN_DOCS_DIR)
+    output_dir: Path = Path(OUTPUT_DIR)
+    train_ratio: float = TRAIN_RATIO
+    model: str = DEFAULT_MODEL
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    temperature: float = DEFAULT_TEMPERATURE
+    no_llm: bool = False
+    seed: int = DEFAULT_SEED
+    output_format: str = "json"
+    split_by: str = "qa"
+    quiet: bool = False
+    max_section_tokens: int = DEFAULT_MAX_SECTION_TOKENS
+    backend: str = "turbomind"
+    tp: int = 0  # 0: one per visible GPU
+    session_len: int = 8192
+    cache_max_entry_count: float = 0.8
+    batch_size: int = DEFAULT_BATCH_SIZE
+    max_retries: int = DEFAULT_MAX_RETRIES
+    fallback: str = "none"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One checkable statement of a section: a sentence, a list item or a table row."""
+
+    text: str
+    kind: str  # "sentence", "list_item" or "table_row"
+    previous: str = ""  # the sentence before it in the same paragraph, if any
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    ordered: bool
+    lead_in: str  # the paragraph just before the list, often ending with ":"
+    items: tuple[str, ...]  # the top-level items' own text
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    lead_in: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the blocks under it, up to the next heading (or a size-budget cut)."""
+
+    source: str  # file path relative to the input folder, with "/" separators
+    doc_title: str
+    heading_path: tuple[str, ...]
+    span: tuple[int, int]  # [start, end) characters of the decoded file (BOM removed)
+    index: int  # position in its document
+    body: str  # the section's markdown, HTML comments removed
+    facts: tuple[Fact, ...] = ()
+    paragraphs: tuple[tuple[str, ...], ...] = ()  # sentences of each paragraph
+    lists: tuple[ListBlock, ...] = ()
+    tables: tuple[Table, ...] = ()
+    codes: tuple[CodeBlock, ...] = ()
+
+    @property
+    def key(self) -> str:
+        return f"{self.source}#{self.index}"
+
+    @property
+    def heading(self) -> str:
+        return self.heading_path[-1] if self.heading_path else self.doc_title
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str
+    title: str
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class QAPair:
+    qa_id: str
+    question_type: str
+    question: str
+    answer: str
+    reasoning_steps: tuple[str, ...]
+    section: Section
+    generator: str  # "heuristic" or the model's name
+    related: tuple[Section, ...] = ()  # other sections the answer draws on
+
+    @property
+    def difficulty(self) -> str:
+        return DIFFICULTY[self.question_type]
+
+
+@dataclass(frozen=True)
+class Example:
+    messages: tuple[dict, ...]
+    metadata: dict
+
+
+@dataclass
+class RunReport:
+    """Counts gathered along a run; written to run-<timestamp>.json and summarised."""
+
+    files_read: list[str] = field(default_factory=list)
+    files_skipped: list[dict] = field(default_factory=list)
+    sections: int = 0
+    requested: Counter = field(default_factory=Counter)
+    produced: Counter = field(default_factory=Counter)
+    llm: dict = field(default_factory=dict)
+
+    def shortfall(self) -> dict[str, int]:
+        return {t: self.requested[t] - self.produced[t] for t in QUESTION_TYPES
+                if self.requested[t] > self.produced[t]}
+
+# =============================================================================
+# Pure functions: text helpers
+# =============================================================================
+
+_SENTENCE_END = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)|([。！？]+[”」』）]*)")
+
+
+def _ends_with_abbreviation(before: str) -> bool:
+    """True when the word ending `before` is an abbreviation, an initial or a dotted name.
+
+    "see e.g" -> True, "Chapter No" -> True, "in the U.S" -> True, "ride slowly" -> False
+    """
+    match = re.search(r"(\S+)$", before)
+    if not match:
+        return False
+    word = match.group(1).lstrip("([\"'“‘")
+    if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
+        return True
+    return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word))
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences without breaking abbreviations, decimals or versions.
+
+    "Use e.g. water. Pi is 3.14 in v1.2.3. Next!" -> ["Use e.g. water.",
+    "Pi is 3.14 in v1.2.3.", "Next!"];  "第一句。第二句！" -> ["第一句。", "第二句！"]
+    """
+    sentences, start = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        if match.group(4):  # CJK full stop: always a boundary
+            end = resume = match.end()
+        else:
+            end, resume = match.end(2), match.end()
+            following = text[resume:resume + 1]
+            if following and not (following.isupper() or following.isdigit()
+                                  or following in "\"“‘([*_`" or CJK_RE.match(following)):
+                continue
+            if match.group(1) == "." and _ends_with_abbreviation(text[start:match.start()]):
+                continue
+        piece = text[start:end].strip()
+        if piece:
+            sentences.append(piece)
+        start = resume
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def estimate_tokens(text: str) -> int:
+    """Rough token count: one per CJK character, one per four other characters.
+
+    "abcdefgh" -> 2;  "数据集" -> 3
+    """
+    cjk = len(CJK_RE.findall(text))
+    return cjk + (len(text) - cjk + 3) // 4
+
+
+def normalize_space(text: str) -> str:
+    """"a \\n  b " -> "a b" """
+    return " ".join(text.split())
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-case words worth matching on: no stopwords, no one- or two-letter words.
+
+    "The lamp lasts 2000 hours." -> ["lamp", "lasts", "2000", "hours"]
+    """
+    words = re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", text.lower())
+    return [w for w in words if (len(w) > 2 or w.isdigit()) and w not in STOPWORDS]
+
+
+def is_fact(text: str) -> bool:
+    """A fact says something on its own: three words or more (six CJK characters), and it
+    is not a lead-in that ends with a colon.
+
+    "Riders must be 16." -> True;  "Parking:" -> False;  "See below" -> False
+    """
+    if text.endswith((":", "：")):
+        return False
+    cjk = len(CJK_RE.findall(text))
+    return cjk >= 6 or len(text.split()) >= 3
+
+
+def join_parent(parent: str, child: str) -> str:
+    """Give a nested list item its parent's text.
+
+    ("Parking is allowed here:", "corrals.") -> "Parking is allowed here: corrals."
+    ("Furniture zones.", "Stand parallel.") -> "Furniture zones — Stand parallel."
+    """
+    if not parent:
+        return child
+    if parent.endswith((":", "：")):
+        return f"{parent} {child}"
+    return f"{parent.rstrip('.;。')} — {child}"
+
+
+def stable_id(*parts: object) -> str:
+    """A short hash that stays the same across runs and machines."""
+    digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
+    return digest[:16]
+
+# =============================================================================
+# Pure functions: reading markdown into sections
+# =============================================================================
+
+_NEWLINE_RE = re.compile(r"\r\n|\r|\n")
+_HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
+
+
+def decode_markdown(raw: bytes) -> str:
+    """Decode a file's bytes as UTF-8 (a BOM is dropped) or say why it is not text.
+
+    b"\\xef\\xbb\\xbf# Hi" -> "# Hi";  b"" -> ValueError("the file is empty")
+    """
+    if not raw.strip():
+        raise ValueError("the file is empty")
+    if b"\x00" in raw[:8192]:
+        raise ValueError("it looks binary (it contains NUL bytes), not markdown text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"it is not UTF-8 text (byte {error.start}); re-save it as UTF-8") from None
+
+
+def split_front_matter(text: str) -> tuple[str | None, str]:
+    """Blank out YAML front matter (keeping line numbers) and return its title, if any.
+
+    "---\\ntitle: Bylaw\\n---\\n# A" -> ("Bylaw", "\\n\\n\\n# A")
+    """
+    lines = _NEWLINE_RE.split(text)
+    if not lines or lines[0].rstrip() != "---":
+        return None, text
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            header = lines[1:end]
+            if not any(re.match(r"^[\w-]+\s*:", line) for line in header):
+                return None, text
+            title = None
+            for line in header:
+                match = re.match(r"^title\s*:\s*(.+?)\s*$", line)
+                if match:
+                    title = match.group(1).strip("'\"").strip() or None
+            return title, "\n" * (end + 1) + "\n".join(lines[end + 1:])
+    return None, text
+
+
+def _markdown_parser():
+    from markdown_it import MarkdownIt  # imported here: nothing heavy at import time
+
+    return MarkdownIt("commonmark").enable("table")
+
+
+def _inline_text(token) -> str:
+    """Plain text of an inline token: markup dropped, inline HTML (comments) dropped."""
+    parts = []
+    for child in token.children or ():
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return normalize_space("".join(parts))
+
+
+def _block_end(tokens: list, start: int) -> int:
+    """Index just past the top-level block that opens at tokens[start]."""
+    if tokens[start].nesting == 0:
+        return start + 1
+    depth = 0
+    for index in range(start, len(tokens)):
+        depth += tokens[index].nesting
+        if depth == 0:
+            return index + 1
+    return len(tokens)
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A piece of a section that is never cut: a block, or one top-level list item."""
+
+    kind: str
+    tokens: tuple
+    lines: tuple[int, int]
+    group: int = 0  # list items of the same list share a group
+
+
+def _units(tokens: list) -> Iterator[tuple[int, str, _Unit | None]]:
+    """Yield (heading level, heading text, None) for each heading and (0, "", unit) for
+    each uncuttable piece of content, in document order."""
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        end = _block_end(tokens, index)
+        if token.type == "heading_open":
+            yield int(token.tag[1:]), _inline_text(tokens[index + 1]), None
+        elif token.type in ("bullet_list_open", "ordered_list_open"):
+            inner = index + 1
+            while inner < end - 1:
+                item_end = _block_end(tokens, inner)
+                item = tokens[inner]
+                kind = "ordered_item" if token.type == "ordered_list_open" else "bullet_item"
+                yield 0, "", _Unit(kind, tuple(tokens[inner:item_end]), tuple(item.map), index)
+                inner = item_end
+        elif token.type != "html_block" and token.type != "hr" and token.map:
+            yield 0, "", _Unit(token.type.replace("_open", ""), tuple(tokens[index:end]),
+                               tuple(token.map))
+        index = end
+
+
+def parse_document(text: str, source: str, max_section_tokens: int) -> Document:
+    """Split one markdown file into sections with their facts.
+
+    "# A\\nOne fact here.\\n## B\\nTwo facts here." -> sections with heading paths
+    ("A",) and ("A", "B")
+    """
+    front_title, markdown = split_front_matter(text)
+    tokens = _markdown_parser().parse(markdown)
+    offsets = [0] + [m.end() for m in _NEWLINE_RE.finditer(text)] + [len(text)]
+    groups: list[tuple[tuple[str, ...], int | None, list[_Unit]]] = []
+    stack: list[tuple[int, str]] = []
+    first_h1 = None
+    for level, heading, unit in _units(tokens):
+        if unit is None:
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, heading))
+            first_h1 = first_h1 or (heading if level == 1 else None)
+            groups.append((tuple(h for _, h in stack), None, []))
+            continue
+        if not groups:
+            groups.append(((), None, []))
+        groups[-1][2].append(unit)
+    title = front_title or first_h1 or Path(source).stem.replace("_", " ").replace("-", " ")
+    sections = []
+    heading_lines = _heading_lines(tokens)
+    for (path, _, units), head_line in zip(groups, _pad(heading_lines, groups)):
+        for chunk_no, chunk in enumerate(_chunk_units(units, text, offsets, max_section_tokens)):
+            start_line = head_line if (chunk_no == 0 and head_line is not None) else chunk[0].lines[0]
+            span = (offsets[start_line], offsets[min(chunk[-1].lines[1], len(offsets) - 1)])
+            section = _build_section(chunk, text, span, source, title, path or (title,),
+                                     len(sections))
+            if section.facts or section.codes:
+                sections.append(section)
+    return Document(source, title, tuple(sections))
+
+
+def _heading_lines(tokens: list) -> list[int]:
+    return [t.map[0] for t in tokens if t.type == "heading_open" and t.level == 0]
+
+
+def _pad(heading_lines: list[int], groups: list) -> list[int | None]:
+    """Line of each group's heading; a preamble before the first heading has none."""
+    missing = len(groups) - len(heading_lines)
+    return [None] * missing + list(heading_lines)
+
+
+def _chunk_units(units: list[_Unit], text: str, offsets: list[int],
+                 budget: int) -> list[list[_Unit]]:
+    """Greedily pack units into chunks of at most `budget` estimated tokens; a unit larger
+    than the budget stays whole in a chunk of its own."""
+    chunks: list[list[_Unit]] = []
+    size = 0
+    for unit in units:
+        start, end = offsets[unit.lines[0]], offsets[min(unit.lines[1], len(offsets) - 1)]
+        cost = estimate_tokens(text[start:end])
+        if not chunks or (size + cost > budget and chunks[-1]):
+            chunks.append([])
+            size = 0
+        chunks[-1].append(unit)
+        size += cost
+    return [chunk for chunk in chunks if chunk]
+
+
+class _SectionBuilder:
+    """Collects the facts and structures of one section's units, in order."""
+
+    def __init__(self) -> None:
+        self.facts: list[Fact] = []
+        self.paragraphs: list[tuple[str, ...]] = []
+        self.lists: list[ListBlock] = []
+        self.tables: list[Table] = []
+        self.codes: list[CodeBlock] = []
+        self.lead_in = ""
+        self._list_group: int | None = None
+        self._list_items: list[str] = []
+        self._list_ordered = False
+        self._list_lead = ""
+
+    def add(self, unit: _Unit) -> None:
+        if unit.kind in ("ordered_item", "bullet_item"):
+            self._add_item(unit)
+            return
+        self._close_list()
+        if unit.kind == "paragraph":
+            self._add_prose([t for t in unit.tokens if t.type == "inline"])
+        elif unit.kind == "blockquote":
+            self._add_prose([t for t in unit.tokens if t.type == "inline"])
+        elif unit.kind == "table":
+            self._add_table(unit.tokens)
+        elif unit.kind in ("fence", "code_block"):
+            self.codes.append(CodeBlock(self.lead_in, unit.tokens[0].content.rstrip("\n")))
+            self.lead_in = ""
+
+    def _add_prose(self, inlines: list) -> None:
+        for inline in inlines:
+            text = _inline_text(inline)
+            sentences = tuple(split_sentences(text))
+            if not sentences:
+                continue
+            self.paragraphs.append(sentences)
+            previous = ""
+            for sentence in sentences:
+                if is_fact(sentence):
+                    self.facts.append(Fact(sentence, "sentence", previous))
+                previous = sentence
+            self.lead_in = sentences[-1]
+
+    def _add_item(self, unit: _Unit) -> None:
+        if unit.group != self._list_group:
+            self._close_list()
+            self._list_group = unit.group
+            self._list_ordered = unit.kind == "ordered_item"
+            self._list_lead = self.lead_in
+        root = self._list_lead if self._list_lead.endswith((":", "：")) else ""
+        texts = _list_item_texts(unit.tokens, root)
+        if texts and texts[0][0]:
+            self._list_items.append(texts[0][0])
+        for own, full in texts:
+            if is_fact(full) and own:
+                self.facts.append(Fact(full, "list_item"))
+
+    def _close_list(self) -> None:
+        if self._list_group is not None and self._list_items:
+            self.lists.append(ListBlock(self._list_ordered, self._list_lead,
+                                        tuple(self._list_items)))
+            self.lead_in = ""
+        self._list_group, self._list_items = None, []
+
+    def _add_table(self, tokens: tuple) -> None:
+        rows: list[list[str]] = []
+        for token in tokens:
+            if token.type == "tr_open":
+                rows.append([])
+            elif token.type == "inline" and rows:
+                rows[-1].append(_inline_text(token))
+        if len(rows) < 2:
+            return
+        header, body = tuple(rows[0]), tuple(tuple(r) for r in rows[1:] if any(r))
+        self.tables.append(Table(header, body))
+        for row in body:
+            cells = [f"{h}: {c}" for h, c in zip(header, row) if c]
+            if cells:
+                self.facts.append(Fact("; ".join(cells), "table_row"))
+        self.lead_in = ""
+
+    def finish(self) -> dict:
+        self._close_list()
+        return dict(facts=tuple(self.facts), paragraphs=tuple(self.paragraphs),
+                    lists=tuple(self.lists), tables=tuple(self.tables), codes=tuple(self.codes))
+
+
+def _list_item_texts(tokens: tuple, root: str) -> list[tuple[str, str]]:
+    """(own text, text with every ancestor's text) for a list item and all items nested in
+    it, in document order.
+
+    "- Zones:\\n  - Stand upright." -> [("Zones:", "Zones:"),
+    ("Stand upright.", "Zones: Stand upright.")]
+    """
+    items: list[list] = []  # [own parts, parent index]
+    open_items: list[int] = []
+    for token in tokens:
+        if token.type == "list_item_open":
+            items.append([[], open_items[-1] if open_items else None])
+            open_items.append(len(items) - 1)
+        elif token.type == "list_item_close":
+            open_items.pop()
+        elif token.type == "inline" and open_items:
+            items[open_items[-1]][0].append(_inline_text(token))
+    result: list[tuple[str, str]] = []
+    for parts, parent in items:
+        own = normalize_space(" ".join(parts))
+        base = result[parent][1] if parent is not None else root
+        result.append((own, join_parent(base, own) if own else base))
+    return result
+
+
+def _build_section(units: list[_Unit], text: str, span: tuple[int, int], source: str,
+                   title: str, path: tuple[str, ...], index: int) -> Section:
+    builder = _SectionBuilder()
+    for unit in units:
+        builder.add(unit)
+    body = _HTML_COMMENT_RE.sub("", text[span[0]:span[1]]).strip()
+    return Section(source, title, path, span, index, body, **builder.finish())
+
+# =============================================================================
+# Pure functions: question planning and the heuristic (--no-llm) generators
+# =============================================================================
+
+
+def plan_counts(n_facts: int, carry: dict[str, float] | None = None
+                ) -> tuple[dict[str, int], dict[str, float]]:
+    """How many questions of each non-fact, non-summary type a section with `n_facts`
+    facts asks for: the seed's percentages, rounded by largest remainder. `carry` holds the
+    fractions earlier sections of the document rounded away, so that over a document every
+    type gets its share even when each section alone is too small for it.
+
+    10 -> ({"factual_recall": 2, "application": 1, ...}, carry) with 9 questions in all
+    1 -> ({"factual_recall": 1, every other type: 0}, {"factual_recall": -0.85, ...})
+    """
+    carry = carry or {}
+    quotas = {t: n_facts * p / 100 + carry.get(t, 0.0) for t, p in TYPE_PERCENT.items()}
+    total = max(0, int(sum(quotas.values()) + 0.5))
+    counts = {t: max(0, math.floor(q)) for t, q in quotas.items()}
+    order = sorted(quotas, key=lambda t: (-(quotas[t] - counts[t]), QUESTION_TYPES.index(t)))
+    for t in order[: max(0, total - sum(counts.values()))]:
+        counts[t] += 1
+    return counts, {t: quotas[t] - counts[t] for t in quotas}
+
+
+@dataclass(frozen=True)
+class Draft:
+    """A question, its answer and its reasoning, before it is tied to ids and metadata."""
+
+    question: str
+    answer: str
+    steps: tuple[str, ...]
+    related: tuple[Section, ...] = ()
+
+
+class Corpus:
+    """All sections of a run, with the look-ups that cross-section question types need."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self.sections = [s for d in documents for s in d.sections]
+        self._by_source: dict[str, list[Section]] = defaultdict(list)
+        for section in self.sections:
+            self._by_source[section.source].append(section)
+        self._terms: dict[str, dict[str, list[tuple[Section, Fact]]]] = {}
+
+    def document_sections(self, section: Section) -> list[Section]:
+        return self._by_source[section.source]
+
+    def term_index(self, source: str) -> dict[str, list[tuple[Section, Fact]]]:
+        """Content words of a document -> the (section, fact) pairs that use them."""
+        if source not in self._terms:
+            index: dict[str, list[tuple[Section, Fact]]] = defaultdict(list)
+            for section in self._by_source[source]:
+                for fact in section.facts:
+                    for word in set(content_words(fact.text)):
+                        if len(word) >= 4 and not word.isdigit():
+                            index[word].append((section, fact))
+            self._terms[source] = index
+        return self._terms[source]
+
+    def acronyms(self, source: str) -> dict[str, tuple[str, Section, str]]:
+        """"Riverbend Transport Authority (RTA)" -> {"RTA": ("Riverbend Transport
+        Authority", section, sentence)} for one document."""
+        found: dict[str, tuple[str, Section, str]] = {}
+        for section in self._by_source[source]:
+            for fact in section.facts:
+                for match in ACRONYM_RE.finditer(fact.text):
+                    words = match.group(1).split()
+                    expansion = " ".join(words[-len(match.group(2)):]) \
+                        if len(words) > len(match.group(2)) else match.group(1)
+                    found.setdefault(match.group(2), (expansion, section, fact.text))
+        return found
+
+
+# --- small helpers shared by the generators ----------------------------------
+
+
+def _where(section: Section) -> str:
+    path = " > ".join(section.heading_path)
+    return f'The answer comes from "{section.doc_title}", section "{path}".'
+
+
+def _quote(text: str) -> str:
+    return f'The text there reads: "{text}"'
+
+
+def _doc(section: Section) -> str:
+    return f'"{section.doc_title}"'
+
+
+def _strip_end(text: str) -> str:
+    return text.rstrip(" .;:。：")
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_start(text: str, body: str) -> str:
+    """Lower-case the first word unless it is a name, an acronym or a code.
+
+    ("Riders must stop", body) -> "riders must stop";  "RTA staff" -> "RTA staff"
+    """
+    first = text.split(" ", 1)[0]
+    if first.lower() in STOPWORDS:
+        return first.lower() + text[len(first):]
+    if not first[:1].isupper() or any(c.isupper() or c.isdigit() for c in first[1:]):
+        return text
+    if re.search(r"[a-z,;] " + re.escape(first) + r"\b", body):
+        return text  # written capitalised mid-sentence: a name
+    return first.lower() + text[len(first):]
+
+
+def _prose(section: Section) -> str:
+    """The section's facts as one string (headings left out), for case look-ups."""
+    return " ".join(f.text for f in section.facts)
+
+
+def _own_text(fact: Fact) -> str:
+    """The list item's own words, without the parents and lead-in joined to it."""
+    text = fact.text
+    if fact.kind == "list_item":
+        text = text.rsplit(" — ", 1)[-1]
+        if ": " in text:
+            text = text.split(": ", 1)[1]
+    return text
+
+
+def _short(text: str, words: int = 6) -> str:
+    parts = _strip_end(text).split()
+    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+
+
+_MODAL_Q = re.compile(
+    r"^(?P<subj>[^,;:]{2,60}?)\s+(?P<modal>must|shall|should|may|can|cannot|will|needs to|"
+    r"need to|is required to|are required to)(?P<neg>\s+not)?\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$")
+_BE_Q = re.compile(r"^(?P<subj>[^,;:]{2,80}?)\s+(?P<be>is|are)\s+(?P<rest>.+)$")
+_PREPOSITIONS = ("to", "with", "from", "on", "for", "into")
+_CLAUSE_WORDS = frozenset("that which who whom whose where when if is are was were be has have "
+                          "had do does did can may must will".split())
+_PRONOUNS = frozenset("it they this these that those he she we you i".split())
+
+
+def _plain_subject(subject: str) -> bool:
+    """A noun phrase short and simple enough to ask about: no clause inside, no pronoun.
+
+    "A rider under 18" -> True;  "The lamp emits light that" -> False;  "It" -> False
+    """
+    words = subject.lower().split()
+    return 0 < len(words) <= 7 and not (set(words) & _CLAUSE_WORDS) and \
+        not (len(words) == 1 and words[0] in _PRONOUNS)
+
+
+def _statement_question(section: Section, text: str) -> str | None:
+    """Turn a statement into a wh-question when its shape is plain enough.
+
+    "A rider under 18 must wear a helmet." -> 'According to "Doc", what must a rider
+    under 18 wear?';  "The UV-2 is a benchtop spectrophotometer." -> '... what is the UV-2?'
+    """
+    lead = f"According to {_doc(section)}, "
+    match = _MODAL_Q.match(_strip_end(text))
+    if match and _plain_subject(match["subj"]) and not CONDITION_RE.match(text):
+        subj, modal, verb = _lower_start(match["subj"], _prose(section)), match["modal"], match["verb"]
+        negative = " not" if (match["neg"] or modal == "cannot") else ""
+        modal = "can" if modal == "cannot" else modal
+        rest = match["rest"].split()
+        prep = f" {rest[0]}" if rest and rest[0] in _PREPOSITIONS and verb != "be" else ""
+        if modal in ("is required to", "are required to"):
+            return f"{lead}what {modal.split()[0]} {subj}{negative} required to {verb}{prep}?"
+        if modal in ("needs to", "need to"):
+            return f"{lead}what does {subj}{negative} need to {verb}{prep}?"
+        return f"{lead}what {modal} {subj}{negative} {verb}{prep}?"
+    match = _BE_Q.match(_strip_end(text))
+    if match and _plain_subject(match["subj"]) and not CONDITION_RE.match(text):
+        subj, first = _lower_start(match["subj"], _prose(section)), match["rest"].split()[0]
+        if re.fullmatch(r"[a-z]+(?:ed|en)", first):
+            return f"{lead}what is said about how {subj} {match['be']} {first}?"
+        if first in ("a", "an", "the") or first.isdigit():
+            return f"{lead}what {match['be']} {subj}?"
+    return None
+
+
+def _fact_question(section: Section, fact: Fact) -> str:
+    """A question whose answer is the fact, in the most specific form that fits."""
+    if fact.kind == "table_row":
+        first = fact.text.split("; ", 1)[0].split(": ", 1)[-1]
+        return f'According to {_doc(section)}, what does the table in "{section.heading}" ' \
+               f'give for "{first}"?'
+    own = _own_text(fact)
+    definition = DEFINITION_RE.match(own)
+    if definition:
+        return f'In {_doc(section)}, what does "{definition["term"].strip()}" mean?'
+    question = _statement_question(section, own)
+    if question:
+        return question
+    return f'According to {_doc(section)}, what does the section "{section.heading}" say ' \
+           f'about "{_short(_lower_start(own, _prose(section)))}"?'
+
+
+# --- one generator per question type: each returns every honest candidate ----
+
+
+def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
+    drafts, seen = [], set()
+    for fact in section.facts:
+        question = _fact_question(section, fact)
+        if question in seen:
+            question = f'According to {_doc(section)}, what does the section ' \
+                       f'"{section.heading}" say about "{_short(_own_text(fact), 10)}"?'
+        seen.add(question)
+        drafts.append(Draft(question, fact.text, (
+            _where(section), _quote(fact.text), "That statement answers the question.")))
+    return drafts
+
+
+def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
+    parts = [p[0] for p in section.paragraphs]
+    for block in section.lists:
+        lead = f"{_strip_end(block.lead_in)}: " if block.lead_in else ""
+        parts.append(lead + "; ".join(_strip_end(i) for i in block.items) + ".")
+    for table in section.tables:
+        parts.append(f"{table.header[0]}: " + "; ".join(r[0] for r in table.rows) + ".")
+    if not parts:
+        return []
+    answer = " ".join(parts[:8])
+    question = f'Summarize the section "{section.heading}" of {_doc(section)}.'
+    return [Draft(question, answer, (
+        _where(section),
+        f"The section has {len(section.paragraphs)} paragraph(s), {len(section.lists)} "
+        f"list(s) and {len(section.tables)} table(s); the summary takes the opening "
+        "sentence of each paragraph and the items of each list and table.",
+        "Joined in order, those statements give the summary."))]
+
+
+def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
+    drafts = []
+    for table in section.tables:
+        for row in table.rows:
+            for column in range(1, min(len(row), len(table.header))):
+                if not row[column]:
+                    continue
+                question = f'According to the table in "{section.heading}" of ' \
+                           f'{_doc(section)}, what is the "{table.header[column]}" for ' \
+                           f'"{row[0]}"?'
+                answer = f'{row[column]}'
+                row_text = "; ".join(f"{h}: {c}" for h, c in zip(table.header, row))
+                drafts.append(Draft(question, answer, (
+                    _where(section), _quote(row_text),
+                    f'The "{table.header[column]}" cell of that row holds the answer.')))
+    for fact in section.facts:
+        match = re.search(r"(?<![\w.±-])(\d+(?:[.,]\d+)?)\s+([^\W\d][\w/%°]*)", fact.text)
+        if fact.kind != "sentence" or not match or match.group(2).lower() in STOPWORDS:
+            continue
+        asked = fact.text[:match.start()] + f"how many {match.group(2)}" + \
+            fact.text[match.end():]
+        question = f"According to {_doc(section)}: {_strip_end(asked)}?"
+        drafts.append(Draft(question, f"{match.group(1)} {match.group(2)}", (
+            _where(section), _quote(fact.text),
+            f"The figure given there is {match.group(1)} {match.group(2)}.")))
+    return drafts
+
+
+_UPPER = ("at most", "no more than", "not more than", "up to", "a maximum of", "within",
+          "exceed")
+_LOWER = ("at least", "no less than", "not less than", "a minimum of")
+
+
+def _rule_subject(section: Section, text: str) -> str:
+    """Who or what a rule is about: the words before its modal verb.
+
+    "The speed of a scooter must not exceed 20 km/h." -> "the speed of a scooter"
+    """
+    match = MODAL_RE.search(text)
+    subject = text[:match.start()].strip(" ,").rsplit(", ", 1)[-1] if match else ""
+    if not _plain_subject(subject) or CONDITION_RE.match(text):
+        return f'"{_short(text, 6)}"'
+    return _lower_start(subject, _prose(section))
+
+
+def gen_inference(section: Section, corpus: Corpus) -> list[Draft]:
+    """A number limit lets one infer whether another value complies."""
+    drafts = []
+    pattern = re.compile(r"\b(" + "|".join(_UPPER + _LOWER) + r"|capped at)\s+(\d+(?:\.\d+)?)"
+                         r"\s+([^\W\d][\w/%°]*)", re.IGNORECASE)
+    for fact in section.facts:
+        match = pattern.search(fact.text)
+        if fact.kind != "sentence" or not match or CONDITION_RE.match(fact.text) \
+                or len(NUMBER_RE.findall(fact.text)) != 1:
+            continue
+        if not (MODAL_RE.search(fact.text) or match.group(1).lower() == "capped at"):
+            continue
+        phrase, number, unit = match.group(1).lower(), float(match.group(2)), match.group(3)
+        upper = phrase in _UPPER or phrase == "capped at"
+        probe = number * 2 if upper else number / 2
+        probe_text = f"{probe:g} {unit}"
+        question = f"Under {_doc(section)}, would {probe_text} comply with the rule in " \
+                   f'"{section.heading}" on {_rule_subject(section, fact.text)}?'
+        relation = "more" if upper else "less"
+        answer = f"No. {probe_text} is {relation} than {number:g} {unit}, the limit the text sets."
+        drafts.append(Draft(question, answer, (
+            _where(section), _quote(fact.text),
+            f"The limit is {phrase} {number:g} {unit}; {probe_text} is {relation} than "
+            f"that, so it does not comply.")))
+    return drafts
+
+
+def gen_multi_hop(section: Section, corpus: Corpus) -> list[Draft]:
+    """Two facts of different sections of one document that share a rare term."""
+    index = corpus.term_index(section.source)
+    title_words = set(content_words(section.doc_title))
+    drafts, used = [], set()
+    for fact in section.facts:
+        words = [w for w in set(content_words(fact.text)) if w in index and w not in title_words]
+        for word in sorted(words, key=lambda w: (len({s.key for s, _ in index[w]}), w)):
+            sections = {s.key for s, _ in index[word]}
+            if not 2 <= len(sections) <= 4:
+                continue
+            other_section, other_fact = next((s, f) for s, f in index[word] if s.key != section.key)
+            if (word, other_section.key) in used:
+                continue
+            used.add((word, other_section.key))
+            question = f'In {_doc(section)}, what do the sections "{section.heading}" and ' \
+                       f'"{other_section.heading}" each say that involves "{word}"?'
+            answer = f'"{section.heading}": {fact.text} "{other_section.heading}": ' \
+                     f"{other_fact.text}"
+            drafts.append(Draft(question, answer, (
+                _where(section), _quote(fact.text),
+                f'The section "{other_section.heading}" also uses "{word}": '
+                f'"{other_fact.text}"', "Taking both statements together answers the question."),
+                (other_section,)))
+            break
+    return drafts
+
+
+def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
+    """A rule (must, may not, is prohibited...) applied to a case it covers."""
+    drafts = []
+    for fact in section.facts:
+        if not MODAL_RE.search(fact.text) or CONDITION_RE.match(fact.text):
+            continue
+        subject = _rule_subject(section, _own_text(fact))
+        question = f"You are applying {_doc(section)} to a case that involves {subject}. " \
+                   f'Which rule in "{section.heading}" applies?'
+        drafts.append(Draft(question, fact.text, (
+            _where(section), _quote(fact.text),
+            f"That statement is the rule on {subject}, so it is the one to apply.")))
+    return drafts
+
+
+def gen_comparative(section: Section, corpus: Corpus) -> list[Draft]:
+    """Adjacent table rows, sibling list items, or this section against its next sibling."""
+    drafts = []
+    for table in section.tables:
+        for a, b in zip(table.rows, table.rows[1:]):
+            describe = lambda row: "; ".join(f"{h}: {c}" for h, c in zip(table.header[1:], row[1:]))
+            question = f'According to the table in "{section.heading}" of {_doc(section)}, ' \
+                       f'how do "{a[0]}" and "{b[0]}" compare?'
+            answer = f"{a[0]}: {describe(a)}. {b[0]}: {describe(b)}."
+            drafts.append(Draft(question, answer, (
+                _where(section), f'The table has a row for "{a[0]}" and one for "{b[0]}".',
+                "Setting their cells side by side gives the comparison.")))
+    siblings = [s for s in corpus.document_sections(section)
+                if s.heading_path[:-1] == section.heading_path[:-1] and s.paragraphs
+                and s.heading_path != section.heading_path]
+    later = [s for s in siblings if s.index > section.index]
+    if section.paragraphs and later:
+        other = later[0]
+        question = f'In {_doc(section)}, how does what "{section.heading}" says compare ' \
+                   f'with what "{other.heading}" says?'
+        answer = f'"{section.heading}": {section.paragraphs[0][0]} ' \
+                 f'"{other.heading}": {other.paragraphs[0][0]}'
+        drafts.append(Draft(question, answer, (
+            _where(section), _quote(section.paragraphs[0][0]),
+            f'Its sibling section "{other.heading}" opens with: "{other.paragraphs[0][0]}"',
+            "Putting the two openings side by side gives the comparison."), (other,)))
+    return drafts
+
+
+_CAUSE_RE = re.compile(r"^(?P<effect>.+?),?\s+(?P<marker>because|due to|since|so that|in order to|"
+                       r"which results in|results in|resulting in|leads to)\s+(?P<cause>.+)$")
+_CONSEQUENCE_RE = re.compile(r"^(?P<marker>Therefore|As a result|Consequently|Thus),\s+(?P<effect>.+)$")
+
+
+def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
+    """Sentences that state a reason, a purpose or a result in so many words."""
+    drafts = []
+    for fact in section.facts:
+        text = _strip_end(fact.text)
+        match = _CAUSE_RE.match(text)
+        if match and not (match["marker"] == "since" and ", since" not in text):
+            marker, left, right = match["marker"], match["effect"], match["cause"]
+            if marker in ("so that", "in order to"):
+                question = f"According to {_doc(section)}, for what purpose: {left}?"
+                answer = f"{_capitalize(marker)} {right}."
+            elif marker.endswith(("results in", "resulting in", "leads to")):
+                question = f"According to {_doc(section)}, what is the result of this: {left}?"
+                answer = f"It {marker.replace('which ', '')} {right}."
+            else:
+                question = f"According to {_doc(section)}, why is this so: {left}?"
+                answer = f"{_capitalize(marker)} {right}."
+        elif (m := _CONSEQUENCE_RE.match(text)) and fact.previous:
+            question = f"According to {_doc(section)}, what follows from this: " \
+                       f"{_strip_end(fact.previous)}?"
+            marker, answer = m["marker"].lower(), f"{_capitalize(m['effect'])}."
+        else:
+            continue
+        drafts.append(Draft(question, answer, (
+            _where(section), _quote(f"{fact.previous} {fact.text}" if fact.previous and not match
+                                    else fact.text),
+            f'The words "{marker}" link the cause and its effect.')))
+    return drafts
+
+
+def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
+    """Lists of three or more items and paragraphs of three or more sentences."""
+    drafts = []
+    for block in section.lists:
+        if len(block.items) < 3:
+            continue
+        about = f' after "{_strip_end(block.lead_in)}"' if block.lead_in else ""
+        question = f'Summarize the list in "{section.heading}" of {_doc(section)}{about}.'
+        answer = "; ".join(_strip_end(i) for i in block.items) + "."
+        drafts.append(Draft(question, _capitalize(answer), (
+            _where(section), f"The list has {len(block.items)} items.",
+            "Taking each item in order gives the summary.")))
+    for sentences in section.paragraphs:
+        if len(sentences) < 3:
+            continue
+        question = f'Summarize the paragraph of "{section.heading}" in {_doc(section)} that ' \
+                   f'begins "{_short(sentences[0], 5)}".'
+        answer = f"{sentences[0]} {sentences[-1]}"
+        drafts.append(Draft(question, answer, (
+            _where(section), f"The paragraph has {len(sentences)} sentences.",
+            "Its first sentence states the topic and its last one the conclusion.")))
+    return drafts
+
+
+_TRAILING_CONDITION_RE = re.compile(r"^(?P<then>.+?)\s+(?P<marker>if|when|whenever)\s+(?P<cond>.+)$")
+
+
+def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
+    """Conditional statements: suppose the condition, what does the text say follows?"""
+    drafts = []
+    for fact in section.facts:
+        text = _strip_end(_own_text(fact))
+        match = CONDITION_RE.match(text)
+        if match and match.group(1).lower() != "unless":
+            condition, consequence = match.group(2), match.group(3)
+        elif (m := _TRAILING_CONDITION_RE.match(text)) and len(m["then"].split()) >= 3:
+            condition, consequence = m["cond"], m["then"]
+        else:
+            continue
+        question = f"Suppose {_lower_start(condition, _prose(section))}. What does " \
+                   f'{_doc(section)} say happens, according to "{section.heading}"?'
+        drafts.append(Draft(question, f"{_capitalize(consequence)}.", (
+            _where(section), _quote(fact.text),
+            "The condition in the question matches that statement, so its consequence "
+            "applies.")))
+    return drafts
+
+
+def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
+    """Statements that carry an exception or a qualification."""
+    drafts = []
+    for fact in section.facts:
+        match = QUALIFIER_RE.search(fact.text)
+        if not match or fact.kind == "table_row":
+            continue
+        if match.start() == 0 and fact.previous:
+            question = f'{_doc(section)} states in "{section.heading}": "{fact.previous}" ' \
+                       "What qualifies or limits that statement?"
+            steps = (_where(section), _quote(fact.previous),
+                     f'The next sentence opens with "{match.group(1)}" and qualifies it.')
+        else:
+            subject = _rule_subject(section, fact.text)
+            question = f"What exception or qualification does {_doc(section)} attach to " \
+                       f'its statement on {subject} in "{section.heading}"?'
+            clause = fact.text[match.start():].strip()
+            steps = (_where(section), _quote(fact.text),
+                     f'The qualification is the part that begins "{_short(clause, 5)}".')
+        drafts.append(Draft(question, fact.text, steps))
+    return drafts
+
+
+_IS_A_RE = re.compile(r"^(?:The |An? )?(?P<term>[\w -]{2,40}?) is an? (?P<def>.{10,})$")
+
+
+def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
+    """Definitions ("X means Y", "X is a Y that...") and commands given with their purpose."""
+    drafts = []
+    for fact in section.facts:
+        own = _own_text(fact)
+        match = DEFINITION_RE.match(own) or _IS_A_RE.match(own)
+        if not match:
+            continue
+        term = match["term"].strip()
+        question = f'How does {_doc(section)} explain the term "{term}"?'
+        drafts.append(Draft(question, own, (
+            _where(section), _quote(own), f'That sentence defines "{term}".')))
+    for code in section.codes:
+        if not code.lead_in or not code.code.strip():
+            continue
+        question = f'In "{section.heading}" of {_doc(section)}, what text goes with this ' \
+                   f"instruction: {_strip_end(code.lead_in)}?"
+        drafts.append(Draft(question, f"```\n{code.code}\n```", (
+            _where(section), _quote(code.lead_in),
+            "The code block right after that sentence holds the text it refers to.")))
+    return drafts
+
+
+def _procedure_name(section: Section, block: ListBlock) -> str:
+    lead = _strip_end(block.lead_in)
+    if re.match(r"^To\s", lead):
+        return lead[0].lower() + lead[1:].split(",")[0]
+    return f'in "{section.heading}"'
+
+
+def gen_process_workflow(section: Section, corpus: Corpus) -> list[Draft]:
+    """Ordered lists: the whole procedure, then which step follows which."""
+    drafts = []
+    for block in (b for b in section.lists if b.ordered and len(b.items) >= 2):
+        name = _procedure_name(section, block)
+        numbered = "\n".join(f"{n}. {item}" for n, item in enumerate(block.items, 1))
+        drafts.append(Draft(
+            f"According to {_doc(section)}, what are the steps, in order, {name}?", numbered,
+            (_where(section), f"The section gives an ordered list of {len(block.items)} steps.",
+             "Listing them in their order gives the procedure.")))
+        for n, (step, after) in enumerate(zip(block.items, block.items[1:]), 1):
+            drafts.append(Draft(
+                f'In the procedure {name} ({_doc(section)}), what comes after step {n}, '
+                f'"{_strip_end(step)}"?', after,
+                (_where(section), f"Step {n} of the ordered list reads: \"{step}\"",
+                 f"The list continues with step {n + 1}.")))
+    return drafts
+
+
+def _changed_statement(text: str) -> str | None:
+    """The statement made false by one change: a number doubled or the polarity flipped.
+
+    "Riders must be 16." -> "Riders must be 32.";  "It must stop." -> "It must not stop."
+    """
+    number = NUMBER_RE.search(text)
+    if number and re.fullmatch(r"\d+", number.group()):
+        present = set(NUMBER_RE.findall(text))
+        value = int(number.group()) * 2
+        while str(value) in present:
+            value += int(number.group()) or 1
+        return text[:number.start()] + str(value) + text[number.end():]
+    for pattern, replacement in POLARITY_SWAPS:
+        changed, count = re.subn(pattern, replacement, text, count=1)
+        if count:
+            return changed
+    return None
+
+
+def _blanked(text: str, heading: str) -> tuple[str, str] | None:
+    """Mask a number, else the longest rare word: ("Ride at 20 km/h.") -> ("Ride at ___ km/h.", "20")"""
+    number = NUMBER_RE.search(text)
+    if number:
+        return text[:number.start()] + "___" + text[number.end():], number.group()
+    avoid = set(content_words(heading))
+    words = [w for w in re.findall(r"[^\W\d_]{6,}", text) if w.lower() not in avoid
+             and w.lower() not in STOPWORDS]
+    if not words:
+        return None
+    word = max(words, key=len)
+    start = re.search(r"\b" + re.escape(word) + r"\b", text).start()
+    return text[:start] + "___" + text[start + len(word):], word
+
+
+def gen_true_false_fill_blank(section: Section, corpus: Corpus) -> list[Draft]:
+    """Rotate fill-in-the-blank, a false statement and a true one over the sentences."""
+    drafts = []
+    facts = [f for f in section.facts if f.kind == "sentence"]
+    for position, fact in enumerate(facts):
+        for kind in ("blank", "false", "true")[position % 3:] + ("blank", "false", "true")[:position % 3]:
+            draft = _true_false_or_blank(section, fact.text, kind)
+            if draft:
+                drafts.append(draft)
+                break
+    return drafts
+
+
+def _true_false_or_blank(section: Section, text: str, kind: str) -> Draft | None:
+    where = _where(section)
+    if kind == "blank":
+        blank = _blanked(text, section.heading)
+        if not blank:
+            return None
+        return Draft(f"Fill in the blank, according to {_doc(section)}: {blank[0]}", blank[1],
+                     (where, _quote(text), f'The word that fills the blank is "{blank[1]}".'))
+    statement = text if kind == "true" else _changed_statement(text)
+    if not statement:
+        return None
+    verdict = "True" if kind == "true" else "False"
+    check = "It matches the text word for word." if kind == "true" else \
+        "The statement differs from the text, so it is false."
+    return Draft(f"True or false, according to {_doc(section)}: {statement}",
+                 f'{verdict}. The text says: "{text}"', (where, _quote(text), check))
+
+
+def gen_contextual_ambiguity(section: Section, corpus: Corpus) -> list[Draft]:
+    """Resolve what "this"/"it" points back to, and what an abbreviation stands for."""
+    drafts = []
+    for fact in section.facts:
+        match = ANAPHOR_RE.match(fact.text)
+        if not match or not fact.previous:
+            continue
+        word = match.group(1)
+        phrase = f"{word} {match.group(2)}" if match.group(2) and word in (
+            "This", "That", "These", "Those", "Such") and match.group(2) not in STOPWORDS else word
+        question = f'In "{section.heading}" of {_doc(section)}, the sentence "{fact.text}" ' \
+                   f'opens with "{phrase}". What does "{phrase}" refer to?'
+        answer = f'It refers back to the sentence before it: "{fact.previous}"'
+        drafts.append(Draft(question, answer, (
+            _where(section), _quote(f"{fact.previous} {fact.text}"),
+            f'Read in context, "{phrase}" points to what the previous sentence describes.')))
+    acronyms = corpus.acronyms(section.source)
+    for short, (expansion, home, sentence) in sorted(acronyms.items()):
+        if home.key == section.key or not re.search(r"\b" + short + r"\b", _prose(section)):
+            continue
+        question = f'In "{section.heading}" of {_doc(section)}, what does "{short}" stand for?'
+        answer = f'"{short}" stands for {expansion}.'
+        drafts.append(Draft(question, answer, (
+            _where(section), f'"{short}" is not spelled out in this section.',
+            f'The section "{home.heading}" defines it: "{sentence}"'), (home,)))
+    return drafts
+
+
+GENERATORS = {
+    "fact_based": gen_fact_based, "section_summary": gen_section_summary,
+    "factual_recall": gen_factual_recall, "inference": gen_inference,
+    "multi_hop": gen_multi_hop, "application": gen_application, "comparative": gen_comparative,
+    "cause_effect": gen_cause_effect, "summarization": gen_summarization,
+    "hypothetical": gen_hypothetical, "critical_analysis": gen_critical_analysis,
+    "technical_explanation": gen_technical_explanation,
+    "process_workflow": gen_process_workflow,
+    "true_false_fill_blank": gen_true_false_fill_blank,
+    "contextual_ambiguity": gen_contextual_ambiguity,
+}
+
+
+def document_quotas(sections: Sequence[Section]) -> Iterator[tuple[Section, dict[str, int]]]:
+    """Questions each type asks of each section of one document: one per fact, one
+    summary, the rest by share with the rounding carried from section to section."""
+    carry: dict[str, float] = {}
+    for section in sections:
+        counts, carry = plan_counts(len(section.facts), carry)
+        quotas = {"fact_based": len(section.facts),
+                  "section_summary": 1 if section.facts else 0}
+        quotas.update(counts)
+        yield section, quotas
+
+
+def make_qa(section: Section, question_type: str, draft: Draft, generator: str) -> QAPair:
+    qa_id = stable_id(section.key, question_type, draft.question, draft.answer)
+    return QAPair(qa_id, question_type, draft.question, draft.answer, draft.steps, section,
+                  generator, draft.related)
+
+
+def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
+                       report: RunReport) -> Iterator[QAPair]:
+    """The heuristic QA pairs of one document. A type gets at most its quota per section;
+    a slot that a section has no honest pattern for moves on to the next section of the
+    document; what is still open at the end is the shortfall. The seed picks which
+    candidates are used where a section has more than it needs."""
+    pending: Counter = Counter()
+    for section, quotas in document_quotas(document.sections):
+        rng = random.Random(f"{seed}:{section.key}")
+        for question_type, quota in quotas.items():
+            report.requested[question_type] += quota
+            wanted = quota + pending[question_type]
+            if not wanted:
+                continue
+            candidates = GENERATORS[question_type](section, corpus)
+            unique = list({d.question: d for d in candidates}.values())
+            chosen = unique if len(unique) <= wanted else rng.sample(unique, wanted)
+            pending[question_type] = wanted - len(chosen)
+            report.produced[question_type] += len(chosen)
+            for draft in chosen:
+                yield make_qa(section, question_type, draft, "heuristic")
+
+# =============================================================================
+# Pure functions: chat examples and the train/validation split
+# =============================================================================
+
+
+def chat_examples(qa: QAPair) -> list[Example]:
+    """The four chat examples of one QA pair: the answer alone, then with the first step,
+    the first two steps and all steps of reasoning before it (one step a line)."""
+    steps = list(qa.reasoning_steps)
+    examples = []
+    for level, count in zip(COT_LEVELS, (0, 1, 2, len(steps))):
+        content = "\n".join(steps[:count] + [qa.answer])
+        messages = ({"role": "user", "content": qa.question},
+                    {"role": "assistant", "content": content})
+        examples.append(Example(messages, {
+            "qa_id": qa.qa_id, "source": qa.section.source,
+            "heading_path": list(qa.section.heading_path), "span": list(qa.section.span),
+            "question_type": qa.question_type, "difficulty": qa.difficulty, "cot": level,
+            "generator": qa.generator}))
+    return examples
+
+
+def group_key(qa: QAPair, split_by: str) -> str:
+    """What must stay on one side of the split: the QA, its section or its document."""
+    return {"qa": qa.qa_id, "section": qa.section.key, "document": qa.section.source}[split_by]
+
+
+def split_pairs(pairs: Sequence[QAPair], train_ratio: float, split_by: str,
+                seed: int) -> tuple[list[QAPair], list[QAPair]]:
+    """Assign whole groups to train or validation so that validation holds about
+    1 - train_ratio of the pairs (within one group's size). Same seed, same split.
+
+    10 single-QA groups at 0.9 -> 9 train, 1 validation
+    """
+    groups: dict[str, list[QAPair]] = defaultdict(list)
+    for qa in pairs:
+        groups[group_key(qa, split_by)].append(qa)
+    keys = sorted(groups)
+    random.Random(f"{seed}:split").shuffle(keys)
+    target = (1 - train_ratio) * len(pairs)
+    validation_keys, size = set(), 0
+    for key in keys:
+        grown = size + len(groups[key])
+        if abs(grown - target) < abs(size - target):
+            validation_keys.add(key)
+            size = grown
+    train = [qa for k in keys if k not in validation_keys for qa in groups[k]]
+    validation = [qa for k in keys if k in validation_keys for qa in groups[k]]
+    return train, validation
+
+
+def shuffled_examples(pairs: Iterable[QAPair], seed: int, name: str) -> list[Example]:
+    examples = [e for qa in pairs for e in chat_examples(qa)]
+    random.Random(f"{seed}:{name}").shuffle(examples)
+    return examples
+
+
+def render(examples: Sequence[Example], output_format: str) -> str:
+    """JSON: a list of [user, assistant] message pairs (the seed's layout).
+    JSONL: one {"messages": [...], "metadata": {...}} object a line."""
+    if output_format == "json":
+        return json.dumps([list(e.messages) for e in examples], ensure_ascii=False, indent=2) + "\n"
+    return "".join(json.dumps({"messages": list(e.messages), "metadata": e.metadata},
+                              ensure_ascii=False) + "\n" for e in examples)
+
+
+# =============================================================================
+# Pure functions: requests to a model and the checking of its replies
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class LLMRequest:
+    """One question to ask the model: which section, which type, the messages and schema."""
+
+    request_id: str
+    section: Section
+    question_type: str
+    variant: str  # the type, or "true_false" / "fill_blank" for the combined type
+    messages: tuple[dict, ...]
+    schema: dict
+    related: tuple[Section, ...] = ()
+
+
+class ReplyError(ValueError):
+    """A reply that cannot be used; `reason` is one of the rejection reasons of the report."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason, self.detail = reason, detail
+
+
+def reply_schema(variant: str) -> dict:
+    """The JSON schema a reply of this variant must match; sent to the engine and used
+    again to validate what comes back."""
+    properties: dict = {
+        "question": {"type": "string", "minLength": 5},
+        "answer": {"type": "string", "minLength": 1},
+        "reasoning_steps": {"type": "array", "items": {"type": "string", "minLength": 1},
+                            "minItems": 2, "maxItems": 5},
+    }
+    if variant == "true_false":
+        properties["statement"] = {"type": "string", "minLength": 5}
+        properties["is_true"] = {"type": "boolean"}
+    elif variant == "fill_blank":
+        properties["sentence_with_blank"] = {"type": "string", "pattern": "_{3,}"}
+        properties["missing_words"] = {"type": "string", "minLength": 1}
+    elif variant == "contextual_ambiguity":
+        properties["readings"] = {"type": "array", "items": {"type": "string", "minLength": 1},
+                                  "minItems": 2, "maxItems": 4}
+    return {"type": "object", "properties": properties, "required": list(properties),
+            "additionalProperties": False}
+
+
+def schema_errors(value: object, schema: dict, where: str = "reply") -> list[str]:
+    """What is wrong with `value` against the subset of JSON Schema that reply_schema uses.
+
+    ({"question": 1}, schema) -> ["reply.question: expected string", "reply: missing 'answer'", ...]
+    """
+    kind = schema.get("type")
+    expected = {"object": dict, "string": str, "array": list, "boolean": bool}[kind]
+    if not isinstance(value, expected):
+        return [f"{where}: expected {kind}"]
+    errors: list[str] = []
+    if kind == "object":
+        properties = schema.get("properties", {})
+        errors += [f"{where}: missing {k!r}" for k in schema.get("required", ()) if k not in value]
+        if schema.get("additionalProperties") is False:
+            errors += [f"{where}: unexpected {k!r}" for k in value if k not in properties]
+        for key, sub in properties.items():
+            if key in value:
+                errors += schema_errors(value[key], sub, f"{where}.{key}")
+    elif kind == "string":
+        if len(value.strip()) < schema.get("minLength", 0):
+            errors.append(f"{where}: shorter than {schema['minLength']} characters")
+        if "pattern" in schema and not re.search(schema["pattern"], value):
+            errors.append(f"{where}: does not match {schema['pattern']!r}")
+    elif kind == "array":
+        if not schema.get("minItems", 0) <= len(value) <= schema.get("maxItems", len(value)):
+            errors.append(f"{where}: needs {schema.get('minItems', 0)} to "
+                          f"{schema.get('maxItems')} items, has {len(value)}")
+        for n, item in enumerate(value):
+            errors += schema_errors(item, schema["items"], f"{where}[{n}]")
+    return errors
+
+
+def parse_reply(text: str, schema: dict) -> dict:
+    """The reply's JSON object, after repairing what is mechanical: code fences around it
+    and text before or after it. Raises ReplyError("invalid_json" | "schema", ...).
+
+    '```json\\n{"a": 1}\\n``` Hope this helps' -> {"a": 1} (if the schema allows it)
+    """
+    body = re.sub(r"^\s*```[\w-]*\s*\n?|\n?\s*```\s*$", "", text.strip())
+    start = body.find("{")
+    if start < 0:
+        raise ReplyError("invalid_json", "no JSON object in the reply")
+    try:
+        value, _ = json.JSONDecoder().raw_decode(body, start)
+    except json.JSONDecodeError as error:
+        raise ReplyError("invalid_json", error.msg) from None
+    errors = schema_errors(value, schema)
+    if errors:
+        raise ReplyError("schema", "; ".join(errors[:5]))
+    return value
+
+
+def language_hint(text: str) -> str:
+    """Tell the model which language to write in when the script shows it plainly.
+
+    "数据集的说明" -> names Chinese;  "Riders must stop." -> the generic instruction
+    """
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return LANGUAGE_SAME
+    kana = sum("\u3040" <= c <= "\u30ff" for c in letters)
+    hangul = sum("\uac00" <= c <= "\ud7af" for c in letters)
+    han = sum("\u3400" <= c <= "\u9fff" for c in letters)
+    for name, count in (("Japanese", kana), ("Korean", hangul), ("Chinese", han)):
+        if count and (count + (han if name == "Japanese" else 0)) / len(letters) > 0.3:
+            return LANGUAGE_NAMED.format(name=name)
+    return LANGUAGE_SAME
+
+
+def related_section(section: Section, corpus: Corpus) -> Section | None:
+    """The section a multi-hop or comparative question pairs with this one: the one of the
+    same document that shares the most rare terms with it, else its nearest sibling."""
+    index = corpus.term_index(section.source)
+    shared: Counter = Counter()
+    for fact in section.facts:
+        for word in set(content_words(fact.text)):
+            holders = {s.key: s for s, _ in index.get(word, ())}
+            if 2 <= len(holders) <= 4:
+                shared.update(k for k in holders if k != section.key)
+    if shared:
+        best = min(shared, key=lambda k: (-shared[k], k))
+        return next(s for s in corpus.document_sections(section) if s.key == best)
+    siblings = [s for s in corpus.document_sections(section)
+                if s.heading_path[:-1] == section.heading_path[:-1] and s.key != section.key]
+    return min(siblings, key=lambda s: abs(s.index - section.index), default=None)
+
+
+def _section_block(label: str, section: Section) -> str:
+    path = " > ".join(section.heading_path)
+    return f"{label}: {path}\n<<<\n{section.body}\n>>>"
+
+
+def build_request(section: Section, question_type: str, slot: int,
+                  related: Section | None) -> LLMRequest:
+    """The messages and schema for the `slot`-th question of a type in a section. Slots
+    differ by the statement they focus on, so a section's questions do not repeat."""
+    variant = question_type
+    if question_type == "true_false_fill_blank":
+        variant = "true_false" if slot % 2 == 0 else "fill_blank"
+    parts = [f'Document: "{section.doc_title}"', _section_block("Section", section)]
+    related_sections = (related,) if related and question_type in ("multi_hop", "comparative") else ()
+    for other in related_sections:
+        parts.append(_section_block("Related section", other))
+    task = TYPE_INSTRUCTIONS[variant]
+    if section.facts and question_type != "section_summary":
+        focus = section.facts[slot % len(section.facts)].text
+        task += f' Build it around this statement: "{focus}"'
+    schema = reply_schema(variant)
+    parts += [f"Task ({variant.replace('_', ' ')}): {task}",
+              RULES_TEXT.format(language=language_hint(section.body)),
+              "Reply with one JSON object that matches this JSON schema:\n"
+              + json.dumps(schema, ensure_ascii=False)]
+    messages = ({"role": "system", "content": SYSTEM_PROMPT},
+                {"role": "user", "content": "\n\n".join(parts)})
+    request_id = stable_id(section.key, question_type, slot, messages[1]["content"])
+    return LLMRequest(request_id, section, question_type, variant, messages, schema,
+                      related_sections)
+
+
+def plan_requests(documents: Sequence[Document], corpus: Corpus) -> list[LLMRequest]:
+    """Every request of a run, in document order, by the same quotas as the heuristics."""
+    requests = []
+    for document in documents:
+        for section, quotas in document_quotas(document.sections):
+            related = None
+            if quotas.get("multi_hop") or quotas.get("comparative"):
+                related = related_section(section, corpus)
+            for question_type, count in quotas.items():
+                requests += [build_request(section, question_type, slot, related)
+                             for slot in range(count)]
+    return requests
+
+
+def request_seed(seed: int, request_id: str, attempt: int) -> int:
+    """A sampling seed per request and attempt: reruns ask the same, retries differ."""
+    return int(stable_id(seed, request_id, attempt), 16) % (2 ** 31 - 1)
+
+
+def qa_from_reply(request: LLMRequest, reply: dict, generator: str) -> QAPair:
+    steps = tuple(normalize_space(s) for s in reply["reasoning_steps"])
+    draft = Draft(reply["question"].strip(), reply["answer"].strip(), steps, request.related)
+    return make_qa(request.section, request.question_type, draft, generator)
+
+
+# =============================================================================
+# I/O: finding and reading files, atomic writes, run names
+# =============================================================================
+
+
+def find_markdown_files(input_dir: Path) -> list[Path]:
+    """Markdown files under `input_dir`, recursively, sorted; symlinked folders are not
+    followed (so a link loop cannot trap the walk)."""
+    found = []
+    for root, dirs, files in os.walk(input_dir):
+        dirs.sort()
+        found.extend(Path(root) / f for f in files if f.lower().endswith(MARKDOWN_SUFFIXES))
+    return sorted(found)
+
+
+def load_documents(config: Config, report: RunReport, warn) -> list[Document]:
+    """Read and parse every markdown file; unreadable ones are warned about and counted."""
+    if not config.input_dir.is_dir():
+        raise SyntheticDataError(
+            f"input folder {str(config.input_dir)!r} does not exist; create it and put "
+            "markdown files in it, or pass --input-dir PATH")
+    paths = find_markdown_files(config.input_dir)
+    if not paths:
+        raise SyntheticDataError(
+            f"no .md or .markdown files found under {str(config.input_dir)!r}; add some, or "
+            "pass --input-dir PATH")
+    documents = []
+    for path in paths:
+        source = path.relative_to(config.input_dir).as_posix()
+        try:
+            text = decode_markdown(path.read_bytes())
+            document = parse_document(text, source, config.max_section_tokens)
+        except (OSError, ValueError, RecursionError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            warn(f"skipped {path}: {reason}")
+            report.files_skipped.append({"file": source, "reason": reason})
+            continue
+        report.files_read.append(source)
+        documents.append(document)
+    return documents
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def reserve_run_stamp(output_dir: Path) -> str:
+    """Claim a timestamp no other run in `output_dir` uses, by creating its run report
+    exclusively; a second run in the same second waits for the next one."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    while True:
+        stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
+        if not any(output_dir.glob(f"*-{stamp}.*")):
+            try:
+                with open(output_dir / f"run-{stamp}.json", "x", encoding="utf-8") as handle:
+                    handle.write('{"status": "running"}\n')
+                return stamp
+            except FileExistsError:
+                pass
+        time.sleep(1.05 - math.modf(time.time())[0])
+
+# =============================================================================
+# Engines: where requests become replies
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What an engine made of one request, in the engine's own words."""
+
+    text: str
+    finish_reason: str  # "stop", "length", "error" or "abort"
+    input_tokens: int = 0
+    output_tokens: int = 0
+    error: str = ""
+
+
+def visible_gpus() -> int:
+    """CUDA devices torch can see (0 without torch or without a GPU)."""
+    try:
+        import torch
+    except ImportError:
+        return 0
+    return torch.cuda.device_count() if torch.cuda.is_available() else 0
+
+
+class LmdeployEngine:
+    """A model run in-process by an lmdeploy 0.18 pipeline (TurboMind or PyTorch engine).
+
+    All requests go to the pipeline in chunks of --batch-size, each chunk in one
+    stream_infer call, so the engine's continuous batching keeps the GPU busy; replies are
+    handed on one by one as they finish."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.pipe = None
+        self.calls = 0
+
+    @property
+    def name(self) -> str:
+        return self.config.model
+
+    def open(self) -> None:
+        try:
+            import lmdeploy
+        except ImportError:
+            raise SyntheticDataError(
+                "lmdeploy is not installed; on a machine with an NVIDIA GPU run "
+                "`pip install -r requirements.txt`, or use --no-llm") from None
+        gpus = visible_gpus()  # before pipeline(): it would download the weights first
+        if gpus == 0:
+            raise SyntheticDataError(
+                "no CUDA GPU is visible and lmdeploy cannot run on the CPU; use --no-llm "
+                "for the heuristic generator, or run this on a machine with an NVIDIA GPU")
+        tp = self.config.tp or gpus
+        if tp > gpus:
+            raise SyntheticDataError(f"--tp {tp} needs {tp} GPUs but {gpus} are visible; "
+                                     f"pass --tp {gpus} or fewer")
+        engine_class = (lmdeploy.PytorchEngineConfig if self.config.backend == "pytorch"
+                        else lmdeploy.TurbomindEngineConfig)
+        backend_config = engine_class(tp=tp, session_len=self.config.session_len,
+                                      cache_max_entry_count=self.config.cache_max_entry_count)
+        try:
+            # No chat_template_config: lmdeploy 0.18 has no InternVL template name, and a
+            # wrong one silently falls back to an empty template; the model's own Hugging
+            # Face template is right, and the system prompt travels as a system message.
+            self.pipe = lmdeploy.pipeline(self.config.model, backend_config=backend_config,
+                                          trust_remote_code=True, log_level="WARNING")
+        except SystemExit as stop:  # lmdeploy exits on some start-up failures
+            raise SyntheticDataError(
+                f"lmdeploy could not start {self.config.model!r} (it exited with status "
+                f"{stop.code}); its log above says why") from None
+        except Exception as error:
+            raise SyntheticDataError(
+                f"lmdeploy could not load {self.config.model!r}: {type(error).__name__}: "
+                f"{error}. Check --model (a local folder or a cached hub id)") from None
+
+    def generation_config(self, request: LLMRequest, attempt: int):
+        from lmdeploy import GenerationConfig
+
+        return GenerationConfig(
+            max_new_tokens=self.config.max_tokens,
+            do_sample=self.config.temperature > 0,  # without it temperature is ignored
+            temperature=self.config.temperature,
+            random_seed=request_seed(self.config.seed, request.request_id, attempt),
+            stop_words=list(STOP_WORDS),
+            response_format={"type": "json_schema",
+                             "json_schema": {"name": request.variant, "schema": request.schema}})
+
+    def generate(self, requests: Sequence[LLMRequest],
+                 attempt: int) -> Iterator[tuple[int, Reply]]:
+        """Yield (position in `requests`, reply) in the order replies finish."""
+        for start in range(0, len(requests), self.config.batch_size):
+            chunk = requests[start:start + self.config.batch_size]
+            configs = [self.generation_config(r, attempt) for r in chunk]
+            self.calls += 1
+            parts: dict[int, list[str]] = defaultdict(list)
+            done: set[int] = set()
+            for response in self.pipe.stream_infer([list(r.messages) for r in chunk],
+                                                   gen_config=configs, stream_response=False):
+                parts[response.index].append(response.text or "")
+                if response.finish_reason is None:
+                    continue
+                done.add(response.index)
+                yield start + response.index, Reply(
+                    "".join(parts.pop(response.index)), response.finish_reason,
+                    response.input_token_len, response.generate_token_len,
+                    response.error_message or "")
+            for index in sorted(set(range(len(chunk))) - done):
+                yield start + index, Reply("".join(parts.get(index, [])), "abort", 0, 0,
+                                           "the engine ended without a final reply")
+
+    def close(self) -> None:
+        if self.pipe is not None:
+            self.pipe.close()
+            self.pipe = None
+
+
+# =============================================================================
+# The run: read, generate, check, split, write
+# =============================================================================
+
+
+def judge_reply(request: LLMRequest, reply: Reply, generator: str, max_tokens: int) -> QAPair:
+    """The QA pair a reply makes, or ReplyError with the reason it is rejected."""
+    if reply.finish_reason == "length":
+        raise ReplyError("truncated", f"cut off at --max-tokens {max_tokens}; raise it")
+    if reply.finish_reason in ("error", "abort"):
+        raise ReplyError("engine_error", reply.error or f"finish_reason {reply.finish_reason}")
+    return qa_from_reply(request, parse_reply(reply.text, request.schema), generator)
+
+
+def _rejection(request: LLMRequest, reply: Reply, error: ReplyError, attempts: int) -> dict:
+    return {"request_id": request.request_id, "question_type": request.question_type,
+            "variant": request.variant, "source": request.section.source,
+            "heading_path": list(request.section.heading_path), "attempts": attempts,
+            "reason": error.reason, "detail": error.detail, "finish_reason": reply.finish_reason,
+            "prompt": list(request.messages), "raw": reply.text}
+
+
+def generate_with_model(requests: Sequence[LLMRequest], engine, config: Config,
+                        stats: Counter, progress) -> tuple[dict[int, QAPair], list[tuple[int, dict]]]:
+    """Send every request, retry malformed replies with a new seed up to --max-retries,
+    and return the accepted pairs and the rejections, both keyed by request position."""
+    accepted: dict[int, QAPair] = {}
+    rejected: list[tuple[int, dict]] = []
+    pending, attempt = list(range(len(requests))), 0
+    while pending:
+        retry = []
+        for local, reply in engine.generate([requests[i] for i in pending], attempt):
+            position = pending[local]
+            stats["requests_sent"] += 1
+            stats["input_tokens"] += reply.input_tokens
+            stats["output_tokens"] += reply.output_tokens
+            try:
+                accepted[position] = judge_reply(requests[position], reply, engine.name,
+                                                 config.max_tokens)
+            except ReplyError as error:
+                if error.reason in ("invalid_json", "schema") and attempt < config.max_retries:
+                    retry.append(position)
+                    stats["retried"] += 1
+                    continue
+                rejected.append((position, _rejection(requests[position], reply, error,
+                                                      attempt + 1)))
+            progress.update(1)
+        pending, attempt = sorted(retry), attempt + 1
+    return accepted, rejected
+
+
+def _fallback_pairs(requests: Sequence[LLMRequest], rejected: list[tuple[int, dict]],
+                    corpus: Corpus, seed: int) -> dict[int, QAPair]:
+    """--fallback heuristic: a heuristic pair of the same type and section for each
+    rejected request, where the section has an unused candidate; marked heuristic."""
+    used: set[tuple[str, str]] = set()
+    replacements = {}
+    for position, _ in rejected:
+        request = requests[position]
+        candidates = GENERATORS[request.question_type](request.section, corpus)
+        random.Random(f"{seed}:{request.request_id}").shuffle(candidates)
+        for draft in candidates:
+            if (request.section.key, draft.question) not in used:
+                used.add((request.section.key, draft.question))
+                replacements[position] = make_qa(request.section, request.question_type,
+                                                 draft, "heuristic")
+                break
+    return replacements
+
+
+def _progress(total: int, unit: str, config: Config, err):
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, file=err, disable=config.quiet, leave=False,
+                dynamic_ncols=True)
+
+
+def model_qa_pairs(documents: Sequence[Document], corpus: Corpus, config: Config,
+                   report: RunReport, err, engine=None) -> tuple[list[QAPair], list[dict]]:
+    """The LLM path: plan the requests, run them through the engine, keep what passes."""
+    requests = plan_requests(documents, corpus)
+    for request in requests:
+        report.requested[request.question_type] += 1
+    engine = engine or LmdeployEngine(config)
+    engine.open()
+    stats: Counter = Counter()
+    started = time.monotonic()
+    try:
+        with _progress(len(requests), "request", config, err) as progress:
+            accepted, rejected = generate_with_model(requests, engine, config, stats, progress)
+    finally:
+        engine.close()
+    elapsed = time.monotonic() - started
+    for qa in accepted.values():
+        report.produced[qa.question_type] += 1
+    fallback = _fallback_pairs(requests, rejected, corpus, config.seed) \
+        if config.fallback == "heuristic" else {}
+    report.llm = {
+        "engine": type(engine).__name__, "model": engine.name,
+        "engine_calls": getattr(engine, "calls", None), "requests_planned": len(requests),
+        "requests_sent": stats["requests_sent"], "retried": stats["retried"],
+        "accepted": len(accepted), "rejected": dict(Counter(r["reason"] for _, r in rejected)),
+        "replaced_by_heuristic": len(fallback), "input_tokens": stats["input_tokens"],
+        "output_tokens": stats["output_tokens"], "seconds": round(elapsed, 3),
+        "output_tokens_per_second": round(stats["output_tokens"] / elapsed, 1) if elapsed else 0.0,
+    }
+    merged = {**accepted, **fallback}
+    return [merged[i] for i in sorted(merged)], [r for _, r in sorted(rejected, key=lambda x: x[0])]
+
+
+def heuristic_pairs(documents: Sequence[Document], corpus: Corpus, config: Config,
+                    report: RunReport, err) -> list[QAPair]:
+    pairs: list[QAPair] = []
+    with _progress(len(documents), "file", config, err) as progress:
+        for document in documents:
+            pairs.extend(heuristic_qa_pairs(document, corpus, config.seed, report))
+            progress.update(1)
+    return pairs
+
+
+def _count(pairs: Sequence[QAPair], key) -> dict[str, int]:
+    return dict(sorted(Counter(key(qa) for qa in pairs).items()))
+
+
+def build_report(config: Config, report: RunReport, pairs: Sequence[QAPair],
+                 split: dict[str, list[QAPair]], outputs: dict[str, str]) -> dict:
+    """The run report: flags, files, counts per type, difficulty, CoT level and split."""
+    flags = {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(config).items()}
+    per_type = {t: {"requested": report.requested[t], "produced": report.produced[t],
+                    "shortfall": max(0, report.requested[t] - report.produced[t])}
+                for t in QUESTION_TYPES}
+    return {
+        "status": "complete", "flags": flags, "outputs": outputs,
+        "files_read": report.files_read, "files_skipped": report.files_skipped,
+        "sections": report.sections, "qa_pairs": len(pairs),
+        "examples_per_split": {name: len(part) * len(COT_LEVELS) for name, part in split.items()},
+        "qa_pairs_per_split": {name: len(part) for name, part in split.items()},
+        "per_type": per_type, "shortfall": report.shortfall(),
+        "per_difficulty": _count(pairs, lambda qa: qa.difficulty),
+        "per_generator": _count(pairs, lambda qa: qa.generator),
+        "per_cot_level": {level: len(pairs) for level in COT_LEVELS},
+        "llm": report.llm or None,
+    }
+
+
+def write_outputs(config: Config, pairs: Sequence[QAPair], rejected: Sequence[dict],
+                  report: RunReport) -> tuple[dict[str, str], dict]:
+    """Split, render and write the train, validation, rejected and run-report files."""
+    train, validation = split_pairs(pairs, config.train_ratio, config.split_by, config.seed)
+    stamp = reserve_run_stamp(config.output_dir)
+    suffix = "jsonl" if config.output_format == "jsonl" else "json"
+    outputs: dict[str, str] = {}
+    for name, part in (("train", train), ("validation", validation)):
+        path = config.output_dir / f"{name}-synthetic-data-{stamp}.{suffix}"
+        write_atomic(path, render(shuffled_examples(part, config.seed, name), config.output_format))
+        outputs[name] = str(path)
+    if rejected:
+        path = config.output_dir / f"rejected-{stamp}.jsonl"
+        write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rejected))
+        outputs["rejected"] = str(path)
+    outputs["report"] = str(config.output_dir / f"run-{stamp}.json")
+    document = build_report(config, report, pairs, {"train": train, "validation": validation},
+                            outputs)
+    write_atomic(Path(outputs["report"]), json.dumps(document, ensure_ascii=False, indent=2) + "\n")
+    return outputs, document
+
+
+def summary_table(document: dict) -> str:
+    """A short plain-text table of what the run produced, for stderr."""
+    lines = [f"{'question type':<24}{'requested':>10}{'produced':>10}{'short':>7}"]
+    for name, row in document["per_type"].items():
+        lines.append(f"{name:<24}{row['requested']:>10}{row['produced']:>10}"
+                     f"{row['shortfall']:>7}")
+    split = document["examples_per_split"]
+    lines.append(f"{document['qa_pairs']} QA pairs from {document['sections']} sections of "
+                 f"{len(document['files_read'])} files ({len(document['files_skipped'])} "
+                 f"skipped); examples: {split['train']} train, {split['validation']} validation")
+    if document["llm"]:
+        llm = document["llm"]
+        lines.append(f"model {llm['model']}: {llm['requests_sent']} requests sent, "
+                     f"{llm['retried']} retried, rejected {llm['rejected'] or 'none'}, "
+                     f"{llm['replaced_by_heuristic']} replaced by heuristics, "
+                     f"{llm['input_tokens']} input / {llm['output_tokens']} output tokens, "
+                     f"{llm['output_tokens_per_second']} output tokens/s")
+    return "\n".join(lines)
+
+
+def run(config: Config, out=None, err=None, engine=None) -> dict:
+    """Generate the dataset that `config` describes; return the run report.
+
+    Data paths go to `out` (stdout), progress, warnings and the summary to `err` (stderr).
+    `engine` replaces the lmdeploy engine (tests, benchmarks, other backends)."""
+    out, err = out or sys.stdout, err or sys.stderr
+
+    def warn(message: str) -> None:
+        print(f"warning: {message}", file=err)
+
+    report = RunReport()
+    documents = load_documents(config, report, warn)
+    if not documents:
+        raise SyntheticDataError(
+            f"none of the markdown files under {str(config.input_dir)!r} could be read (see the "
+            "warnings above); save them as UTF-8 text")
+    corpus = Corpus(documents)
+    report.sections = len(corpus.sections)
+    rejected: list[dict] = []
+    if config.no_llm:
+        pairs = heuristic_pairs(documents, corpus, config, report, err)
+    else:
+        pairs, rejected = model_qa_pairs(documents, corpus, config, report, err, engine)
+    if not pairs:
+        warn("no QA pairs were produced; the output files are empty")
+    outputs, document = write_outputs(config, pairs, rejected, report)
+    for kind in ("train", "validation", "rejected", "report"):
+        if kind in outputs:
+            print(outputs[kind], file=out)
+    if document["shortfall"]:
+        warn("fewer questions than planned for some types (no matching pattern in the text "
+             f"or rejected replies): {document['shortfall']}")
+    if rejected:
+        warn(f"{len(rejected)} model replies were rejected; see {outputs['rejected']}")
+    fallback = (document["llm"] or {}).get("replaced_by_heuristic")
+    if fallback:
+        warn(f"{fallback} rejected requests were answered by the heuristics instead "
+             "(--fallback heuristic); those examples carry generator 'heuristic'")
+    if not config.quiet:
+        print(summary_table(document), file=err)
+    return document
+
+
+# =============================================================================
+# Command line
+# =============================================================================
+
+
+def build_config(argv: Sequence[str] | None = None) -> Config:
+    """Parse and validate the command line into a Config; SyntheticDataError on bad input."""
+    import argparse
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str):  # one line, no usage dump
+            raise SyntheticDataError(f"{message} (see --help)")
+
+    parser = Parser(prog="generate_synthetic_data.py",
+                    description="Turn markdown documents into fine-tuning QA data.")
+    add = parser.add_argument
+    add("--input-dir", type=Path, default=Path(MARKDOWN_DOCS_DIR),
+        help="folder of markdown files, read recursively (default: %(default)s)")
+    add("--output-dir", type=Path, default=Path(OUTPUT_DIR),
+        help="where the data files go (default: %(default)s)")
+    add("--train-ratio", type=float, default=TRAIN_RATIO,
+        help="share of QA groups for training, between 0 and 1 (default: %(default)s)")
+    add("--model", default=DEFAULT_MODEL, help="model for lmdeploy (default: %(default)s)")
+    add("--max-tokens", type=int, default=DEFAULT_MAX_TOKENS,
+        help="most tokens the model may write per reply (default: %(default)s)")
+    add("--temperature", type=float, default=DEFAULT_TEMPERATURE,
+        help="sampling temperature, 0 for greedy, at most 2 (default: %(default)s)")
+    add("--no-llm", action="store_true",
+        help="use the heuristics (any CPU) instead of the model")
+    add("--seed", type=int, default=DEFAULT_SEED,
+        help="seed for choices, sampling and the split (default: %(default)s)")
+    add("--format", dest="output_format", choices=("json", "jsonl"), default="json",
+        help="json: the seed's list of [user, assistant]; jsonl: messages and metadata")
+    add("--split-by", choices=SPLIT_UNITS, default="qa",
+        help="what never straddles train and validation (default: %(default)s)")
+    add("--quiet", action="store_true", help="only warnings and errors on stderr")
+    add("--max-section-tokens", type=int, default=DEFAULT_MAX_SECTION_TOKENS,
+        help="cut longer sections at block boundaries (default: %(default)s)")
+    add("--backend", choices=("turbomind", "pytorch"), default="turbomind",
+        help="lmdeploy engine (default: %(default)s)")
+    add("--tp", type=int, default=0, help="tensor-parallel GPUs (default: all visible)")
+    add("--session-len", type=int, default=8192,
+        help="context length the engine reserves per request (default: %(default)s)")
+    add("--cache-max-entry-count", type=float, default=0.8,
+        help="share of free GPU memory for the KV cache (default: %(default)s)")
+    add("--batch-size", type=int, default=DEFAULT_BATCH_SIZE,
+        help="prompts per engine call (default: %(default)s)")
+    add("--max-retries", type=int, default=DEFAULT_MAX_RETRIES,
+        help="new tries, with a new seed, for a malformed reply (default: %(default)s)")
+    add("--fallback", choices=("none", "heuristic"), default="none",
+        help="answer rejected requests with the heuristics, marked as such (default: none)")
+    args = parser.parse_args(argv)
+    config = Config(**vars(args))
+    _validate(config)
+    return config
+
+
+def _validate(config: Config) -> None:
+    checks = (
+        (0 < config.train_ratio < 1, f"--train-ratio must be between 0 and 1 (exclusive), "
+                                     f"got {config.train_ratio}; try 0.9"),
+        (config.max_tokens > 0, f"--max-tokens must be positive, got {config.max_tokens}; "
+                                "try 4096"),
+        (0 <= config.temperature <= 2, f"--temperature must be between 0 and 2, got "
+                                       f"{config.temperature}; try 0.7"),
+        (config.max_section_tokens >= 50, f"--max-section-tokens must be at least 50, got "
+                                          f"{config.max_section_tokens}"),
+        (config.tp >= 0, f"--tp must be 0 (all GPUs) or more, got {config.tp}"),
+        (config.session_len >= 512, f"--session-len must be at least 512, got "
+                                    f"{config.session_len}"),
+        (0 < config.cache_max_entry_count < 1, "--cache-max-entry-count must be between 0 "
+                                               f"and 1, got {config.cache_max_entry_count}; "
+                                               "0.8 is safe"),
+        (config.batch_size >= 1, f"--batch-size must be at least 1, got {config.batch_size}"),
+        (config.max_retries >= 0, f"--max-retries must be 0 or more, got {config.max_retries}"),
+    )
+    for ok, message in checks:
+        if not ok:
+            raise SyntheticDataError(message)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status (2 for anything the user can fix)."""
+    try:
+        config = build_config(argv)
+        run(config)
+    except SyntheticDataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: no output was written; run the same command again",
+              file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
