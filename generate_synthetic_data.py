@@ -1434,7 +1434,8 @@ def group_key(qa: QAPair, split_by: str) -> str:
 def split_pairs(pairs: Sequence[QAPair], train_ratio: float, split_by: str,
                 seed: int) -> tuple[list[QAPair], list[QAPair]]:
     """Assign whole groups to train or validation so that validation holds about
-    1 - train_ratio of the pairs (within one group's size). Same seed, same split.
+    1 - train_ratio of the pairs (within one group's size, and never none while there are
+    two groups or more). Same seed, same split.
 
     10 single-QA groups at 0.9 -> 9 train, 1 validation
     """
@@ -1450,6 +1451,8 @@ def split_pairs(pairs: Sequence[QAPair], train_ratio: float, split_by: str,
         if abs(grown - target) < abs(size - target):
             validation_keys.add(key)
             size = grown
+    if not validation_keys and len(keys) >= 2:  # big groups: still keep a validation set
+        validation_keys.add(min(keys, key=lambda k: len(groups[k])))
     train = [qa for k in keys if k not in validation_keys for qa in groups[k]]
     validation = [qa for k in keys if k in validation_keys for qa in groups[k]]
     return train, validation
@@ -2071,6 +2074,10 @@ def run(config: Config, out=None, err=None, engine=None) -> dict:
              f"or rejected replies): {document['shortfall']}")
     if rejected:
         warn(f"{len(rejected)} model replies were rejected; see {outputs['rejected']}")
+    share = document["qa_pairs_per_split"]["validation"] / max(1, len(pairs))
+    if pairs and abs(share - (1 - config.train_ratio)) > 0.05:
+        warn(f"validation holds {share:.0%} of the QA pairs, not {1 - config.train_ratio:.0%}: "
+             f"with --split-by {config.split_by} the groups are too few or too large")
     fallback = (document["llm"] or {}).get("replaced_by_heuristic")
     if fallback:
         warn(f"{fallback} rejected requests were answered by the heuristics instead "

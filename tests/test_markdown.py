@@ -1,0 +1,144 @@
+"""Reading markdown: sections, heading paths, spans, facts, sentence splitting."""
+
+import pytest
+
+import generate_synthetic_data as gsd
+from conftest import parse
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Use e.g. water. Then stop.", ["Use e.g. water.", "Then stop."]),
+    ("The U.S. rules apply. Next one.", ["The U.S. rules apply.", "Next one."]),
+    ("See No. 5 for details. Done here.", ["See No. 5 for details.", "Done here."]),
+    ("Pi is 3.14 today. Yes it is.", ["Pi is 3.14 today.", "Yes it is."]),
+    ("Install v1.2.3 first. Then run it.", ["Install v1.2.3 first.", "Then run it."]),
+    ("Ask Dr. Smith. She knows.", ["Ask Dr. Smith.", "She knows."]),
+    ("It works! Does it? Yes.", ["It works!", "Does it?", "Yes."]),
+    ("第一句。第二句！第三句？", ["第一句。", "第二句！", "第三句？"]),
+    ("He said \"stop.\" Then left.", ["He said \"stop.\"", "Then left."]),
+    ("no split after lower. case start", ["no split after lower. case start"]),
+], ids=["e.g.", "U.S.", "No. 5", "decimal", "version", "Dr.", "!?", "CJK", "quote", "lowercase"])
+def test_split_sentences(text, expected):
+    assert gsd.split_sentences(text) == expected
+
+
+def headings(text):
+    return [s.heading_path for s in parse(text).sections]
+
+
+def test_atx_and_setext_headings_build_heading_paths():
+    text = "# Rules\nIntro sentence is here.\n\nParking\n-------\nPark it upright please.\n\n" \
+           "### Fines\nFines are fifty units.\n"
+    assert headings(text) == [("Rules",), ("Rules", "Parking"), ("Rules", "Parking", "Fines")]
+
+
+@pytest.mark.parametrize("fence", ["```\n# not a heading\n```", "~~~\n# not a heading\n~~~",
+                                   "    # indented code, not a heading"])
+def test_hash_lines_in_code_are_not_headings(fence):
+    text = f"# Real\nA real sentence here.\n\n{fence}\n\nMore text follows here.\n"
+    doc = parse(text)
+    assert [s.heading_path for s in doc.sections] == [("Real",)]
+    assert len(doc.sections[0].codes) == 1
+    assert doc.sections[0].codes[0].code.lstrip().startswith("#")
+    assert all("#" not in f.text for f in doc.sections[0].facts)
+
+
+def test_html_comments_are_not_content():
+    text = "# A\nVisible sentence stays here. <!-- hidden remark inside -->\n\n" \
+           "<!-- a whole hidden block\nof text -->\n"
+    section = parse(text).sections[0]
+    assert [f.text for f in section.facts] == ["Visible sentence stays here."]
+    assert "hidden" not in section.body
+
+
+def test_front_matter_is_not_a_section_and_names_the_document():
+    text = "---\ntitle: \"Scooter Rules\"\nversion: 2\n---\n\n## Parking\nPark it upright please.\n"
+    doc = parse(text)
+    assert doc.title == "Scooter Rules"
+    assert [s.heading_path for s in doc.sections] == [("Parking",)]
+    assert all("version" not in f.text for s in doc.sections for f in s.facts)
+
+
+def test_title_falls_back_to_first_h1_then_file_name():
+    assert parse("# Manual\nOne sentence here.\n").title == "Manual"
+    assert parse("Just one sentence here.\n", "field_guide.md").title == "field guide"
+
+
+def test_heading_without_body_is_not_an_empty_section():
+    text = "# Top\n## Empty\n## Full\nThis one has a body.\n"
+    assert headings(text) == [("Top", "Full")]
+
+
+@pytest.mark.parametrize("text", ["", "# Only\n## Headings\n### Here\n", "```\ncode only\n```\n",
+                                  "---\ntitle: x\n---\n"],
+                         ids=["empty", "headings-only", "code-only", "front-matter-only"])
+def test_degenerate_files_give_no_facts(text):
+    assert all(not s.facts for s in parse(text).sections)
+
+
+def test_nested_list_items_keep_parent_text_at_any_depth():
+    text = "# P\nParking is allowed here:\n\n- Zones wide enough.\n  - Stand parallel to the curb.\n" \
+           "    - Keep two metres from hydrants.\n"
+    facts = [f.text for f in parse(text).sections[0].facts]
+    assert facts[0] == "Parking is allowed here: Zones wide enough."
+    assert facts[1] == "Parking is allowed here: Zones wide enough — Stand parallel to the curb."
+    assert facts[2].startswith(facts[1].rstrip("."))
+    assert facts[2].endswith("Keep two metres from hydrants.")
+
+
+def test_table_rows_become_header_cell_facts():
+    text = "# T\n| Offence | Fine |\n|---|---|\n| Sidewalk riding | 75 CAD |\n| Passenger | 60 CAD |\n"
+    section = parse(text).sections[0]
+    assert [f.text for f in section.facts] == ["Offence: Sidewalk riding; Fine: 75 CAD",
+                                               "Offence: Passenger; Fine: 60 CAD"]
+    assert section.tables[0].header == ("Offence", "Fine")
+
+
+def test_ordered_list_is_kept_as_a_procedure_with_its_lead_in():
+    text = "# R\nTo record a baseline:\n\n1. Switch it on now.\n2. Insert the blank cuvette.\n"
+    block = parse(text).sections[0].lists[0]
+    assert block.ordered and block.lead_in == "To record a baseline:"
+    assert block.items == ("Switch it on now.", "Insert the blank cuvette.")
+
+
+def test_spans_point_at_the_section_in_the_file():
+    text = "\ufeff---\ntitle: T\n---\n# One\nFirst body sentence.\r\n\r\n## Two\nSecond body sentence.\n"
+    decoded = gsd.decode_markdown(text.encode("utf-8"))
+    doc = parse(decoded)
+    for section in doc.sections:
+        start, end = section.span
+        chunk = decoded[start:end]
+        assert chunk.lstrip("#").strip().startswith(section.heading)
+        assert all(f.text in " ".join(chunk.split()) for f in section.facts)
+
+
+def test_long_section_is_split_at_block_boundaries_never_inside_blocks():
+    paragraph = "This sentence is long enough to count for the budget. " * 8
+    code = "```\n" + "\n".join(f"line {n} of code" for n in range(40)) + "\n```"
+    table = "| a | b |\n|---|---|\n" + "\n".join(f"| r{n} | v{n} |" for n in range(30))
+    text = f"# Big\n{paragraph}\n\n{code}\n\n{table}\n\n- item one is here\n- item two is here\n\n{paragraph}\n"
+    doc = parse(text, budget=120)
+    assert len(doc.sections) > 2
+    assert {s.heading_path for s in doc.sections} == {("Big",)}
+    bodies = [s.body for s in doc.sections]
+    assert sum(b.count("```") for b in bodies) == 2 and any(b.count("```") == 2 for b in bodies)
+    assert sum(1 for b in bodies if "| r0 |" in b) == 1 and any("| r29 |" in b and "| r0 |" in b for b in bodies)
+    assert sorted(s.span for s in doc.sections) == [s.span for s in doc.sections]
+
+
+def test_cjk_document_gives_sentence_facts():
+    text = "# 设备说明\n设备必须在室温下使用。温度不得超过三十度！\n"
+    facts = [f.text for f in parse(text).sections[0].facts]
+    assert facts == ["设备必须在室温下使用。", "温度不得超过三十度！"]
+
+
+@pytest.mark.parametrize("raw, reason", [
+    (b"", "empty"), (b"\x00\x01binary\x00", "binary"), ("Caf\xe9 cr\xe8me".encode("latin-1"), "UTF-8"),
+], ids=["empty", "binary", "latin-1"])
+def test_decode_rejects_what_is_not_utf8_text(raw, reason):
+    with pytest.raises(ValueError, match=reason):
+        gsd.decode_markdown(raw)
+
+
+def test_decode_drops_the_bom():
+    assert gsd.decode_markdown("\ufeff# Hi".encode("utf-8")) == "# Hi"
