@@ -31,6 +31,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -273,7 +274,7 @@ class Section:
     tables: tuple[Table, ...] = ()
     codes: tuple[CodeBlock, ...] = ()
 
-    @property
+    @cached_property
     def key(self) -> str:
         return f"{self.source}#{self.index}"
 
@@ -766,6 +767,8 @@ class Corpus:
         for section in self.sections:
             self._by_source[section.source].append(section)
         self._terms: dict[str, dict[str, list[tuple[Section, Fact]]]] = {}
+        self._term_sections: dict[str, dict[str, frozenset[str]]] = {}
+        self._acronyms: dict[str, dict[str, tuple[str, Section, str]]] = {}
 
     def document_sections(self, section: Section) -> list[Section]:
         return self._by_source[section.source]
@@ -780,12 +783,22 @@ class Corpus:
                         if len(word) >= 4 and not word.isdigit():
                             index[word].append((section, fact))
             self._terms[source] = index
+            self._term_sections[source] = {
+                word: frozenset(s.key for s, _ in pairs) for word, pairs in index.items()}
         return self._terms[source]
+
+    def term_sections(self, source: str) -> dict[str, frozenset[str]]:
+        """Content words of a document -> keys of the sections that use them."""
+        self.term_index(source)
+        return self._term_sections[source]
 
     def acronyms(self, source: str) -> dict[str, tuple[str, Section, str]]:
         """"Riverbend Transport Authority (RTA)" -> {"RTA": ("Riverbend Transport
         Authority", section, sentence)} for one document."""
+        if source in self._acronyms:
+            return self._acronyms[source]
         found: dict[str, tuple[str, Section, str]] = {}
+        self._acronyms[source] = found
         for section in self._by_source[source]:
             for fact in section.facts:
                 for match in ACRONYM_RE.finditer(fact.text):
@@ -904,13 +917,17 @@ def _statement_question(section: Section, text: str) -> str | None:
     return None
 
 
+_CONNECTIVE_RE = re.compile(r"^(?:However|Therefore|Otherwise|Thus|Also|In addition|As a result|"
+                            r"Consequently|Instead|Then),\s*")
+
+
 def _fact_question(section: Section, fact: Fact) -> str:
     """A question whose answer is the fact, in the most specific form that fits."""
     if fact.kind == "table_row":
         first = fact.text.split("; ", 1)[0].split(": ", 1)[-1]
         return f'According to {_doc(section)}, what does the table in "{section.heading}" ' \
                f'give for "{first}"?'
-    own = _own_text(fact)
+    own = _CONNECTIVE_RE.sub("", _own_text(fact))
     definition = DEFINITION_RE.match(own)
     if definition:
         return f'In {_doc(section)}, what does "{definition["term"].strip()}" mean?'
@@ -938,7 +955,7 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
 
 
 def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
-    parts = [p[0] for p in section.paragraphs]
+    parts = [p[0] for p in section.paragraphs if not p[0].endswith((":", "："))]
     for block in section.lists:
         lead = f"{_strip_end(block.lead_in)}: " if block.lead_in else ""
         parts.append(lead + "; ".join(_strip_end(i) for i in block.items) + ".")
@@ -1030,15 +1047,13 @@ def gen_inference(section: Section, corpus: Corpus) -> list[Draft]:
 
 def gen_multi_hop(section: Section, corpus: Corpus) -> list[Draft]:
     """Two facts of different sections of one document that share a rare term."""
-    index = corpus.term_index(section.source)
+    index, holders = corpus.term_index(section.source), corpus.term_sections(section.source)
     title_words = set(content_words(section.doc_title))
     drafts, used = [], set()
     for fact in section.facts:
-        words = [w for w in set(content_words(fact.text)) if w in index and w not in title_words]
-        for word in sorted(words, key=lambda w: (len({s.key for s, _ in index[w]}), w)):
-            sections = {s.key for s, _ in index[word]}
-            if not 2 <= len(sections) <= 4:
-                continue
+        words = [w for w in set(content_words(fact.text))
+                 if 2 <= len(holders.get(w, ())) <= 4 and w not in title_words]
+        for word in sorted(words, key=lambda w: (len(holders[w]), w)):
             other_section, other_fact = next((s, f) for s, f in index[word] if s.key != section.key)
             if (word, other_section.key) in used:
                 continue
@@ -1283,13 +1298,12 @@ def _blanked(text: str, heading: str) -> tuple[str, str] | None:
     if number:
         return text[:number.start()] + "___" + text[number.end():], number.group()
     avoid = set(content_words(heading))
-    words = [w for w in re.findall(r"[^\W\d_]{6,}", text) if w.lower() not in avoid
-             and w.lower() not in STOPWORDS]
+    words = [m for m in re.finditer(r"\b[^\W\d_]{6,}\b", text)
+             if m.group().lower() not in avoid and m.group().lower() not in STOPWORDS]
     if not words:
         return None
-    word = max(words, key=len)
-    start = re.search(r"\b" + re.escape(word) + r"\b", text).start()
-    return text[:start] + "___" + text[start + len(word):], word
+    word = max(words, key=lambda m: len(m.group()))
+    return text[:word.start()] + "___" + text[word.end():], word.group()
 
 
 def gen_true_false_fill_blank(section: Section, corpus: Corpus) -> list[Draft]:
@@ -1409,21 +1423,23 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
 # =============================================================================
 
 
-def chat_examples(qa: QAPair) -> list[Example]:
-    """The four chat examples of one QA pair: the answer alone, then with the first step,
-    the first two steps and all steps of reasoning before it (one step a line)."""
+def chat_example(qa: QAPair, level: int) -> Example:
+    """One chat example of a QA pair at a chain-of-thought level: 0 the answer alone,
+    1 the first step then the answer, 2 the first two steps, 3 all steps (a step a line)."""
     steps = list(qa.reasoning_steps)
-    examples = []
-    for level, count in zip(COT_LEVELS, (0, 1, 2, len(steps))):
-        content = "\n".join(steps[:count] + [qa.answer])
-        messages = ({"role": "user", "content": qa.question},
-                    {"role": "assistant", "content": content})
-        examples.append(Example(messages, {
-            "qa_id": qa.qa_id, "source": qa.section.source,
-            "heading_path": list(qa.section.heading_path), "span": list(qa.section.span),
-            "question_type": qa.question_type, "difficulty": qa.difficulty, "cot": level,
-            "generator": qa.generator}))
-    return examples
+    count = (0, 1, 2, len(steps))[level]
+    messages = ({"role": "user", "content": qa.question},
+                {"role": "assistant", "content": "\n".join(steps[:count] + [qa.answer])})
+    return Example(messages, {
+        "qa_id": qa.qa_id, "source": qa.section.source,
+        "heading_path": list(qa.section.heading_path), "span": list(qa.section.span),
+        "question_type": qa.question_type, "difficulty": qa.difficulty,
+        "cot": COT_LEVELS[level], "generator": qa.generator})
+
+
+def chat_examples(qa: QAPair) -> list[Example]:
+    """The four chat examples of one QA pair, from no reasoning to all of it."""
+    return [chat_example(qa, level) for level in range(len(COT_LEVELS))]
 
 
 def group_key(qa: QAPair, split_by: str) -> str:
@@ -1458,19 +1474,27 @@ def split_pairs(pairs: Sequence[QAPair], train_ratio: float, split_by: str,
     return train, validation
 
 
-def shuffled_examples(pairs: Iterable[QAPair], seed: int, name: str) -> list[Example]:
-    examples = [e for qa in pairs for e in chat_examples(qa)]
-    random.Random(f"{seed}:{name}").shuffle(examples)
-    return examples
+def shuffled_examples(pairs: Sequence[QAPair], seed: int, name: str) -> Iterator[Example]:
+    """Every chat example of `pairs` in an order shuffled by the seed, made one at a time
+    so that a large run never holds all its examples in memory."""
+    order = [(n, level) for n in range(len(pairs)) for level in range(len(COT_LEVELS))]
+    random.Random(f"{seed}:{name}").shuffle(order)
+    return (chat_example(pairs[n], level) for n, level in order)
 
 
-def render(examples: Sequence[Example], output_format: str) -> str:
-    """JSON: a list of [user, assistant] message pairs (the seed's layout).
-    JSONL: one {"messages": [...], "metadata": {...}} object a line."""
-    if output_format == "json":
-        return json.dumps([list(e.messages) for e in examples], ensure_ascii=False, indent=2) + "\n"
-    return "".join(json.dumps({"messages": list(e.messages), "metadata": e.metadata},
-                              ensure_ascii=False) + "\n" for e in examples)
+def render(examples: Iterable[Example], output_format: str) -> Iterator[str]:
+    """The file's text in pieces. JSON: a list of [user, assistant] message pairs, the
+    seed's layout, one example a line. JSONL: one {"messages", "metadata"} object a line."""
+    if output_format == "jsonl":
+        for e in examples:
+            yield json.dumps({"messages": list(e.messages), "metadata": e.metadata},
+                             ensure_ascii=False) + "\n"
+        return
+    separator = "[\n"
+    for e in examples:
+        yield separator + json.dumps(list(e.messages), ensure_ascii=False)
+        separator = ",\n"
+    yield "[]\n" if separator == "[\n" else "\n]\n"
 
 
 # =============================================================================
@@ -1593,13 +1617,13 @@ def language_hint(text: str) -> str:
 def related_section(section: Section, corpus: Corpus) -> Section | None:
     """The section a multi-hop or comparative question pairs with this one: the one of the
     same document that shares the most rare terms with it, else its nearest sibling."""
-    index = corpus.term_index(section.source)
+    holders = corpus.term_sections(section.source)
     shared: Counter = Counter()
     for fact in section.facts:
         for word in set(content_words(fact.text)):
-            holders = {s.key: s for s, _ in index.get(word, ())}
-            if 2 <= len(holders) <= 4:
-                shared.update(k for k in holders if k != section.key)
+            keys = holders.get(word, ())
+            if 2 <= len(keys) <= 4:
+                shared.update(k for k in keys if k != section.key)
     if shared:
         best = min(shared, key=lambda k: (-shared[k], k))
         return next(s for s in corpus.document_sections(section) if s.key == best)
@@ -1707,12 +1731,13 @@ def load_documents(config: Config, report: RunReport, warn) -> list[Document]:
     return documents
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename: readers never see half a file."""
+def write_atomic(path: Path, text: str | Iterable[str]) -> None:
+    """Write text (or pieces of it) to a temporary file beside `path`, then rename it:
+    readers never see half a file."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "w", encoding="utf-8") as handle:
-            handle.write(text)
+            handle.writelines([text] if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
@@ -2011,7 +2036,7 @@ def write_outputs(config: Config, pairs: Sequence[QAPair], rejected: Sequence[di
         outputs[name] = str(path)
     if rejected:
         path = config.output_dir / f"rejected-{stamp}.jsonl"
-        write_atomic(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rejected))
+        write_atomic(path, (json.dumps(r, ensure_ascii=False) + "\n" for r in rejected))
         outputs["rejected"] = str(path)
     outputs["report"] = str(config.output_dir / f"run-{stamp}.json")
     document = build_report(config, report, pairs, {"train": train, "validation": validation},
