@@ -31,7 +31,7 @@ import time
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -1523,9 +1523,15 @@ class ReplyError(ValueError):
         self.reason, self.detail = reason, detail
 
 
+@lru_cache(maxsize=None)
+def _schema_text(variant: str) -> str:
+    return json.dumps(reply_schema(variant), ensure_ascii=False)
+
+
+@lru_cache(maxsize=None)
 def reply_schema(variant: str) -> dict:
     """The JSON schema a reply of this variant must match; sent to the engine and used
-    again to validate what comes back."""
+    again to validate what comes back. Shared between requests: read it, never change it."""
     properties: dict = {
         "question": {"type": "string", "minLength": 5},
         "answer": {"type": "string", "minLength": 1},
@@ -1602,14 +1608,14 @@ def language_hint(text: str) -> str:
 
     "数据集的说明" -> names Chinese;  "Riders must stop." -> the generic instruction
     """
-    letters = [c for c in text if c.isalpha()]
+    letters = len(re.findall(r"[^\W\d_]", text))
     if not letters:
         return LANGUAGE_SAME
-    kana = sum("\u3040" <= c <= "\u30ff" for c in letters)
-    hangul = sum("\uac00" <= c <= "\ud7af" for c in letters)
-    han = sum("\u3400" <= c <= "\u9fff" for c in letters)
+    kana = len(re.findall(r"[\u3040-\u30ff]", text))
+    hangul = len(re.findall(r"[\uac00-\ud7af]", text))
+    han = len(re.findall(r"[\u3400-\u9fff]", text))
     for name, count in (("Japanese", kana), ("Korean", hangul), ("Chinese", han)):
-        if count and (count + (han if name == "Japanese" else 0)) / len(letters) > 0.3:
+        if count and (count + (han if name == "Japanese" else 0)) / letters > 0.3:
             return LANGUAGE_NAMED.format(name=name)
     return LANGUAGE_SAME
 
@@ -1638,7 +1644,7 @@ def _section_block(label: str, section: Section) -> str:
 
 
 def build_request(section: Section, question_type: str, slot: int,
-                  related: Section | None) -> LLMRequest:
+                  related: Section | None, language: str | None = None) -> LLMRequest:
     """The messages and schema for the `slot`-th question of a type in a section. Slots
     differ by the statement they focus on, so a section's questions do not repeat."""
     variant = question_type
@@ -1654,9 +1660,9 @@ def build_request(section: Section, question_type: str, slot: int,
         task += f' Build it around this statement: "{focus}"'
     schema = reply_schema(variant)
     parts += [f"Task ({variant.replace('_', ' ')}): {task}",
-              RULES_TEXT.format(language=language_hint(section.body)),
+              RULES_TEXT.format(language=language or language_hint(section.body)),
               "Reply with one JSON object that matches this JSON schema:\n"
-              + json.dumps(schema, ensure_ascii=False)]
+              + _schema_text(variant)]
     messages = ({"role": "system", "content": SYSTEM_PROMPT},
                 {"role": "user", "content": "\n\n".join(parts)})
     request_id = stable_id(section.key, question_type, slot, messages[1]["content"])
@@ -1672,8 +1678,9 @@ def plan_requests(documents: Sequence[Document], corpus: Corpus) -> list[LLMRequ
             related = None
             if quotas.get("multi_hop") or quotas.get("comparative"):
                 related = related_section(section, corpus)
+            language = language_hint(section.body)
             for question_type, count in quotas.items():
-                requests += [build_request(section, question_type, slot, related)
+                requests += [build_request(section, question_type, slot, related, language)
                              for slot in range(count)]
     return requests
 
