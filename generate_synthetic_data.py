@@ -123,6 +123,8 @@ DEFINITION_RE = re.compile(
     re.IGNORECASE)
 ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w-]*\s+){1,7}[A-Z]?[\w-]*)\s+\(([A-Z][A-Z0-9]{1,9})\)")
 ANAPHOR_RE = re.compile(r"^(This|That|These|Those|It|They|Such)\b\s*(\w+)?", re.UNICODE)
+CONNECTIVE_RE = re.compile(r"^(?:However|Therefore|Otherwise|Thus|Also|In addition|As a result|"
+                           r"Consequently|Instead|Then),\s*")
 NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
 POLARITY_SWAPS = (
     (r"\bmust not\b", "must"), (r"\bmust\b", "must not"),
@@ -654,8 +656,9 @@ class _SectionBuilder:
             self._list_lead = self.lead_in
         root = self._list_lead if self._list_lead.endswith((":", "：")) else ""
         texts = _list_item_texts(unit.tokens, root)
-        if texts and texts[0][0]:
-            self._list_items.append(texts[0][0])
+        item = " ".join(own for own, _ in texts if own)
+        if item:  # the item with its nested items, for procedures and summaries
+            self._list_items.append(item)
         for own, full in texts:
             if is_fact(full) and own:
                 self.facts.append(Fact(full, "list_item"))
@@ -885,6 +888,8 @@ def _plain_subject(subject: str) -> bool:
     """
     words = subject.lower().split()
     return 0 < len(words) <= 7 and not (set(words) & _CLAUSE_WORDS) and \
+        words[0] not in ("and", "or", "but", "so", "nor") and \
+        words[-1] not in ("and", "or", "but", "nor") and \
         not (len(words) == 1 and words[0] in _PRONOUNS)
 
 
@@ -917,17 +922,13 @@ def _statement_question(section: Section, text: str) -> str | None:
     return None
 
 
-_CONNECTIVE_RE = re.compile(r"^(?:However|Therefore|Otherwise|Thus|Also|In addition|As a result|"
-                            r"Consequently|Instead|Then),\s*")
-
-
 def _fact_question(section: Section, fact: Fact) -> str:
     """A question whose answer is the fact, in the most specific form that fits."""
     if fact.kind == "table_row":
         first = fact.text.split("; ", 1)[0].split(": ", 1)[-1]
         return f'According to {_doc(section)}, what does the table in "{section.heading}" ' \
                f'give for "{first}"?'
-    own = _CONNECTIVE_RE.sub("", _own_text(fact))
+    own = CONNECTIVE_RE.sub("", _own_text(fact))
     definition = DEFINITION_RE.match(own)
     if definition:
         return f'In {_doc(section)}, what does "{definition["term"].strip()}" mean?'
@@ -957,7 +958,7 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
 def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     parts = [p[0] for p in section.paragraphs if not p[0].endswith((":", "："))]
     for block in section.lists:
-        lead = f"{_strip_end(block.lead_in)}: " if block.lead_in else ""
+        lead = f"{_strip_end(block.lead_in)}: " if block.lead_in.endswith((":", "：")) else ""
         parts.append(lead + "; ".join(_strip_end(i) for i in block.items) + ".")
     for table in section.tables:
         parts.append(f"{table.header[0]}: " + "; ".join(r[0] for r in table.rows) + ".")
@@ -1012,7 +1013,8 @@ def _rule_subject(section: Section, text: str) -> str:
     "The speed of a scooter must not exceed 20 km/h." -> "the speed of a scooter"
     """
     match = MODAL_RE.search(text)
-    subject = text[:match.start()].strip(" ,").rsplit(", ", 1)[-1] if match else ""
+    subject = text[:match.start()].strip(" ,").rsplit(", ", 1)[-1] if match else \
+        CONNECTIVE_RE.sub("", text).split(",", 1)[0]
     if not _plain_subject(subject) or CONDITION_RE.match(text):
         return f'"{_short(text, 6)}"'
     return _lower_start(subject, _prose(section))
@@ -1075,9 +1077,10 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
     """A rule (must, may not, is prohibited...) applied to a case it covers."""
     drafts = []
     for fact in section.facts:
-        if not MODAL_RE.search(fact.text) or CONDITION_RE.match(fact.text):
+        own = _own_text(fact)
+        if not MODAL_RE.search(own) or CONDITION_RE.match(own) or DEFINITION_RE.match(own):
             continue
-        subject = _rule_subject(section, _own_text(fact))
+        subject = _rule_subject(section, own)
         question = f"You are applying {_doc(section)} to a case that involves {subject}. " \
                    f'Which rule in "{section.heading}" applies?'
         drafts.append(Draft(question, fact.text, (
