@@ -55,6 +55,9 @@ DEFAULT_SEED = 1234
 DEFAULT_MAX_SECTION_TOKENS = 1500
 DEFAULT_BATCH_SIZE = 1024
 DEFAULT_MAX_RETRIES = 2
+# An answer whose content words, numbers and quotes stand less than this much in its
+# source sections is rejected as ungrounded (any number or quote not there rejects it).
+DEFAULT_MIN_GROUNDING = 0.6
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 # Question types in report order, with the difficulty the seed gave each and the share of
@@ -230,6 +233,8 @@ class Config:
     batch_size: int = DEFAULT_BATCH_SIZE
     max_retries: int = DEFAULT_MAX_RETRIES
     fallback: str = "none"
+    min_grounding: float = DEFAULT_MIN_GROUNDING
+    keep_duplicates: bool = False
 
 
 @dataclass(frozen=True)
@@ -302,6 +307,11 @@ class QAPair:
     section: Section
     generator: str  # "heuristic" or the model's name
     related: tuple[Section, ...] = ()  # other sections the answer draws on
+    key: tuple[str, ...] = ()  # words that must stand in the source as written (a blank's fill)
+
+    @property
+    def sources(self) -> tuple[Section, ...]:
+        return (self.section, *self.related)
 
     @property
     def difficulty(self) -> str:
@@ -323,11 +333,15 @@ class RunReport:
     sections: int = 0
     requested: Counter = field(default_factory=Counter)
     produced: Counter = field(default_factory=Counter)
+    accepted: Counter = field(default_factory=Counter)
+    rejected: dict[str, Counter] = field(default_factory=lambda: defaultdict(Counter))
+    grounding: list[float] = field(default_factory=list)  # scores of the accepted pairs
     llm: dict = field(default_factory=dict)
 
     def shortfall(self) -> dict[str, int]:
-        return {t: self.requested[t] - self.produced[t] for t in QUESTION_TYPES
-                if self.requested[t] > self.produced[t]}
+        """Per type, how many fewer pairs were accepted than were asked for."""
+        return {t: self.requested[t] - self.accepted[t] for t in QUESTION_TYPES
+                if self.requested[t] > self.accepted[t]}
 
 # =============================================================================
 # Pure functions: text helpers
@@ -759,6 +773,7 @@ class Draft:
     answer: str
     steps: tuple[str, ...]
     related: tuple[Section, ...] = ()
+    key: tuple[str, ...] = ()
 
 
 class Corpus:
@@ -866,6 +881,15 @@ def _own_text(fact: Fact) -> str:
     return text
 
 
+def _topic(text: str, words: int = 6) -> str:
+    """The opening words of a statement, never so many that they give the rest away.
+
+    "The lamp lasts about 2000 hours in use." -> "The lamp lasts about …"
+    """
+    count = len(_strip_end(text).split())
+    return _short(text, max(2, min(words, count - 4)))
+
+
 def _short(text: str, words: int = 6) -> str:
     parts = _strip_end(text).split()
     return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
@@ -936,7 +960,7 @@ def _fact_question(section: Section, fact: Fact) -> str:
     if question:
         return question
     return f'According to {_doc(section)}, what does the section "{section.heading}" say ' \
-           f'about "{_short(_lower_start(own, _prose(section)))}"?'
+           f'about "{_topic(_lower_start(own, _prose(section)))}"?'
 
 
 # --- one generator per question type: each returns every honest candidate ----
@@ -948,7 +972,7 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
         question = _fact_question(section, fact)
         if question in seen:
             question = f'According to {_doc(section)}, what does the section ' \
-                       f'"{section.heading}" say about "{_short(_own_text(fact), 10)}"?'
+                       f'"{section.heading}" say about "{_topic(_own_text(fact), 10)}"?'
         seen.add(question)
         drafts.append(Draft(question, fact.text, (
             _where(section), _quote(fact.text), "That statement answers the question.")))
@@ -1329,7 +1353,8 @@ def _true_false_or_blank(section: Section, text: str, kind: str) -> Draft | None
         if not blank:
             return None
         return Draft(f"Fill in the blank, according to {_doc(section)}: {blank[0]}", blank[1],
-                     (where, _quote(text), f'The word that fills the blank is "{blank[1]}".'))
+                     (where, _quote(text), f'The word that fills the blank is "{blank[1]}".'),
+                     key=(blank[1],))
     statement = text if kind == "true" else _changed_statement(text)
     if not statement:
         return None
@@ -1396,7 +1421,7 @@ def document_quotas(sections: Sequence[Section]) -> Iterator[tuple[Section, dict
 def make_qa(section: Section, question_type: str, draft: Draft, generator: str) -> QAPair:
     qa_id = stable_id(section.key, question_type, draft.question, draft.answer)
     return QAPair(qa_id, question_type, draft.question, draft.answer, draft.steps, section,
-                  generator, draft.related)
+                  generator, draft.related, draft.key)
 
 
 def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
@@ -1420,6 +1445,220 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
             report.produced[question_type] += len(chosen)
             for draft in chosen:
                 yield make_qa(section, question_type, draft, "heuristic")
+
+# =============================================================================
+# Pure functions: checking QA pairs (grounding, question form, duplicates)
+# =============================================================================
+
+NEAR_DUPLICATE = 0.85  # Jaccard similarity of character 4-grams from which questions are one
+_QUOTED_RE = re.compile(r'"([^"]{4,})"|“([^”]{4,})”|「([^」]{2,})」')
+_PUNCTUATION_RE = re.compile(r"[^\w\s]+")
+# Requests that are questions without a question mark.
+_IMPERATIVES = ("summarize", "summarise", "describe", "explain", "list", "compare", "fill in",
+                "true or false", "name", "give", "state", "identify", "outline")
+
+
+@dataclass(frozen=True)
+class Grounding:
+    """How far an answer stands in its sources: `score` is the share of its content words,
+    numbers and quoted spans found there; `missing` names the numbers, quotes and key words
+    that are not, any one of which makes the answer ungrounded."""
+
+    score: float
+    missing: tuple[str, ...]
+
+
+def _folded(text: str) -> str:
+    """Compare text loosely: NFKC, lower case, one space. "Ａ  B" -> "a b" """
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def grounding(answer: str, sources: str, question: str = "", key: Sequence[str] = ()) -> Grounding:
+    """Score `answer` against the text it must come from; the question counts as source
+    too (an answer may repeat a value the question posed).
+
+    ("Riders must be 16.", "Riders must be at least 16 years old.") -> score 1.0, missing ()
+    ("Riders must be 18.", same) -> missing ("18",)
+    """
+    haystack = _folded(f"{sources} {question}")
+    vocabulary = set(content_words(haystack))
+    numbers = set(NUMBER_RE.findall(haystack))
+    units, found, missing = 0, 0, []
+    for word in content_words(answer):
+        units += 1
+        found += word in vocabulary
+    for number in NUMBER_RE.findall(_folded(answer)):
+        units += 1
+        if number in numbers:
+            found += 1
+        else:
+            missing.append(number)
+    for match in _QUOTED_RE.finditer(answer):
+        quote = _folded(next(g for g in match.groups() if g))
+        units += 1
+        if quote in haystack:
+            found += 1
+        else:
+            missing.append(f'"{quote}"')
+    missing += [k for k in key if _folded(k) not in _folded(sources)]
+    if not units and CJK_RE.search(answer):  # no spaces to split words at: characters
+        chars = [c for c in answer if CJK_RE.match(c)]
+        units, found = len(chars), sum(c in haystack for c in chars)
+    return Grounding(round(found / units, 3) if units else 1.0, tuple(missing))
+
+
+def question_problem(question: str, answer: str) -> str | None:
+    """Why a question is unusable, or None: "empty", "not_a_question", "gives_away_answer".
+
+    ("", "x") -> "empty";  ("The sky.", "blue") -> "not_a_question"
+    """
+    text = question.strip()
+    if not text or not answer.strip():
+        return "empty"
+    lowered = text.lower()
+    if not text.endswith(("?", "？")) and "?" not in text and "？" not in text and \
+            not any(word in lowered for word in _IMPERATIVES):
+        return "not_a_question"
+    answer_words = set(content_words(answer))
+    if len(answer_words) >= 4 and answer_words <= set(content_words(text)):
+        return "gives_away_answer"  # every content word of the answer is in the question
+    return None
+
+
+def normalized_question(text: str) -> str:
+    """The form exact duplicates share: "What is  X?" and "what is x" -> "what is x" """
+    return " ".join(_PUNCTUATION_RE.sub(" ", unicodedata.normalize("NFKC", text).lower()).split())
+
+
+def _shingles(text: str, size: int = 4) -> set[str]:
+    """Character n-grams of an already normalised text: "abcde" -> {"abcd", "bcde"}"""
+    return {text[i:i + size] for i in range(max(1, len(text) - size + 1))}
+
+
+def _word_bag(text: str) -> tuple[str, ...]:
+    """Content words, crudely singular, sorted: "Which rules must riders follow?" and
+    "Riders must follow which rule?" -> ("follow", "rider", "rule")"""
+    return tuple(sorted(w[:-1] if w.endswith("s") and len(w) > 3 else w
+                        for w in content_words(text)))
+
+
+def near_duplicate_pairs(questions: Sequence[str], threshold: float = NEAR_DUPLICATE,
+                         window: int = 3) -> list[tuple[int, int]]:
+    """Index pairs (i < j) of near-duplicate questions: the same content words in any order
+    and form, or a Jaccard similarity of character 4-grams of at least `threshold`.
+
+    Candidates come from sorting: each question is compared with its `window` neighbours
+    in the order of the normalised text and of the reversed text, so an edit anywhere
+    leaves the pair next to each other in one of the two orders. That is O(n log n): tens
+    of thousands of questions from one template (which MinHash with LSH would put into
+    the same buckets, all against all) cost no more than varied ones.
+
+    ["What must the lid be?", "what must the LIDS be", "Who reviews it?"] -> [(0, 1)]
+    """
+    texts = [normalized_question(q) for q in questions]
+    pairs: set[tuple[int, int]] = set()
+    first_with_bag: dict[tuple[str, ...], int] = {}
+    for n, question in enumerate(questions):
+        bag = _word_bag(question)
+        if bag and bag in first_with_bag:
+            pairs.add((first_with_bag[bag], n))
+        first_with_bag.setdefault(bag, n)
+    shingles: dict[int, set[str]] = {}
+
+    def similar(i: int, j: int) -> bool:
+        if min(len(texts[i]), len(texts[j])) < threshold * max(len(texts[i]), len(texts[j])):
+            return False  # sizes alone rule it out
+        for n in (i, j):
+            if n not in shingles:
+                shingles[n] = _shingles(texts[n])
+        a, b = shingles[i], shingles[j]
+        common = len(a & b)
+        return common / (len(a) + len(b) - common) >= threshold
+
+    for key in (lambda n: texts[n], lambda n: texts[n][::-1]):
+        order = sorted(range(len(texts)), key=key)
+        for position, i in enumerate(order):
+            for j in order[position + 1:position + 1 + window]:
+                pair = (min(i, j), max(i, j))
+                if pair not in pairs and similar(*pair):
+                    pairs.add(pair)
+    return sorted(pairs)
+
+
+def duplicate_clusters(pairs: Sequence[QAPair], threshold: float) -> list[list[int]]:
+    """Groups of pair indices whose questions are equal once normalised or near-duplicates
+    of each other (union-find over both relations); singletons are left out."""
+    parent = list(range(len(pairs)))
+
+    def root(n: int) -> int:
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    first_seen: dict[str, int] = {}
+    for n, qa in enumerate(pairs):
+        text = normalized_question(qa.question)
+        if text in first_seen:
+            parent[root(n)] = root(first_seen[text])
+        else:
+            first_seen[text] = n
+    unique = list(first_seen.values())
+    # The document's title repeats in many questions; it says nothing about what is asked.
+    stripped = [pairs[n].question.replace(pairs[n].section.doc_title, " ") for n in unique]
+    for i, j in near_duplicate_pairs(stripped, threshold):
+        parent[root(unique[j])] = root(unique[i])
+    clusters: dict[int, list[int]] = defaultdict(list)
+    for n in range(len(pairs)):
+        clusters[root(n)].append(n)
+    return [members for members in clusters.values() if len(members) > 1]
+
+
+@dataclass(frozen=True)
+class Rejection:
+    qa: QAPair
+    reason: str  # empty, not_a_question, gives_away_answer, ungrounded, duplicate, near_duplicate
+    detail: str
+
+    def record(self) -> dict:
+        return {"qa_id": self.qa.qa_id, "question_type": self.qa.question_type,
+                "source": self.qa.section.source, "heading_path": list(self.qa.section.heading_path),
+                "generator": self.qa.generator, "reason": self.reason, "detail": self.detail,
+                "question": self.qa.question, "answer": self.qa.answer}
+
+
+def review_pairs(pairs: Sequence[QAPair], min_grounding: float, keep_duplicates: bool
+                 ) -> tuple[list[QAPair], list[Rejection], dict[str, float], list[list[int]]]:
+    """Check every pair before it is written: a real question, an answer grounded in its
+    sources (unless min_grounding is 0), and no duplicate question (the best-grounded of a
+    group stays, the first on a tie). Returns the kept pairs, the rejections, every pair's
+    grounding score, and (with keep_duplicates) the clusters of kept near-duplicates."""
+    kept, rejections, scores = [], [], {}
+    for qa in pairs:
+        score = grounding(qa.answer, " ".join(s.body for s in qa.sources), qa.question, qa.key)
+        scores[qa.qa_id] = score.score
+        problem = question_problem(qa.question, qa.answer)
+        if problem:
+            rejections.append(Rejection(qa, problem, ""))
+        elif min_grounding > 0 and (score.score < min_grounding or score.missing):
+            missing = f"; not in the source: {', '.join(score.missing)}" if score.missing else ""
+            rejections.append(Rejection(qa, "ungrounded", f"grounding {score.score}{missing}"))
+        else:
+            kept.append(qa)
+    clusters = duplicate_clusters(kept, NEAR_DUPLICATE)
+    if keep_duplicates:
+        return kept, rejections, scores, clusters
+    dropped: set[int] = set()
+    for members in clusters:
+        best = max(members, key=lambda n: (scores[kept[n].qa_id], -n))
+        for n in members:
+            if n != best:
+                same = normalized_question(kept[n].question) == normalized_question(kept[best].question)
+                rejections.append(Rejection(kept[n], "duplicate" if same else "near_duplicate",
+                                            f"kept {kept[best].qa_id}: {kept[best].question}"))
+                dropped.add(n)
+    return [qa for n, qa in enumerate(kept) if n not in dropped], rejections, scores, []
+
 
 # =============================================================================
 # Pure functions: chat examples and the train/validation split
@@ -1450,17 +1689,33 @@ def group_key(qa: QAPair, split_by: str) -> str:
     return {"qa": qa.qa_id, "section": qa.section.key, "document": qa.section.source}[split_by]
 
 
-def split_pairs(pairs: Sequence[QAPair], train_ratio: float, split_by: str,
-                seed: int) -> tuple[list[QAPair], list[QAPair]]:
+def split_pairs(pairs: Sequence[QAPair], train_ratio: float, split_by: str, seed: int,
+                linked: Iterable[Sequence[int]] = ()) -> tuple[list[QAPair], list[QAPair]]:
     """Assign whole groups to train or validation so that validation holds about
     1 - train_ratio of the pairs (within one group's size, and never none while there are
-    two groups or more). Same seed, same split.
+    two groups or more). `linked` lists pair indices that must land together (kept
+    near-duplicates): their groups merge. Same seed, same split.
 
     10 single-QA groups at 0.9 -> 9 train, 1 validation
     """
+    keys_of = [group_key(qa, split_by) for qa in pairs]
+    merged: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while merged.get(key, key) != key:
+            key = merged[key]
+        return key
+
+    for members in linked:
+        first = root(keys_of[members[0]])
+        for n in members[1:]:
+            other = root(keys_of[n])
+            if other != first:
+                merged[max(first, other)] = min(first, other)
+                first = min(first, other)
     groups: dict[str, list[QAPair]] = defaultdict(list)
-    for qa in pairs:
-        groups[group_key(qa, split_by)].append(qa)
+    for qa, key in zip(pairs, keys_of):
+        groups[root(key)].append(qa)
     keys = sorted(groups)
     random.Random(f"{seed}:split").shuffle(keys)
     target = (1 - train_ratio) * len(pairs)
@@ -1695,7 +1950,8 @@ def request_seed(seed: int, request_id: str, attempt: int) -> int:
 
 def qa_from_reply(request: LLMRequest, reply: dict, generator: str) -> QAPair:
     steps = tuple(normalize_space(s) for s in reply["reasoning_steps"])
-    draft = Draft(reply["question"].strip(), reply["answer"].strip(), steps, request.related)
+    key = (reply["missing_words"].strip(),) if request.variant == "fill_blank" else ()
+    draft = Draft(reply["question"].strip(), reply["answer"].strip(), steps, request.related, key)
     return make_qa(request.section, request.question_type, draft, generator)
 
 
@@ -1981,10 +2237,12 @@ def model_qa_pairs(documents: Sequence[Document], corpus: Corpus, config: Config
     finally:
         engine.close()
     elapsed = time.monotonic() - started
-    for qa in accepted.values():
-        report.produced[qa.question_type] += 1
     fallback = _fallback_pairs(requests, rejected, corpus, config.seed) \
         if config.fallback == "heuristic" else {}
+    for qa in (*accepted.values(), *fallback.values()):
+        report.produced[qa.question_type] += 1
+    for _, record in rejected:
+        report.rejected[record["question_type"]][record["reason"]] += 1
     report.llm = {
         "engine": type(engine).__name__, "model": engine.name,
         "engine_calls": getattr(engine, "calls", None), "requests_planned": len(requests),
@@ -2012,31 +2270,131 @@ def _count(pairs: Sequence[QAPair], key) -> dict[str, int]:
     return dict(sorted(Counter(key(qa) for qa in pairs).items()))
 
 
-def build_report(config: Config, report: RunReport, pairs: Sequence[QAPair],
-                 split: dict[str, list[QAPair]], outputs: dict[str, str]) -> dict:
-    """The run report: flags, files, counts per type, difficulty, CoT level and split."""
+def _spread(values: Sequence[int]) -> dict[str, int]:
+    """[3, 1, 2, 10] -> {"min": 1, "median": 2, "p90": 10, "max": 10}"""
+    if not values:
+        return {"min": 0, "median": 0, "p90": 0, "max": 0}
+    ordered = sorted(values)
+    pick = lambda q: ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    return {"min": ordered[0], "median": pick(0.5), "p90": pick(0.9), "max": ordered[-1]}
+
+
+def leaked_questions(train: Sequence[QAPair], validation: Sequence[QAPair]) -> list[str]:
+    """Normalised question texts found on both sides of the split (should be none)."""
+    seen = {normalized_question(qa.question) for qa in train}
+    return sorted({q for q in (normalized_question(qa.question) for qa in validation) if q in seen})
+
+
+def build_report(config: Config, report: RunReport, corpus: Corpus, pairs: Sequence[QAPair],
+                 rejections: Sequence[dict], split: dict[str, list[QAPair]],
+                 outputs: dict[str, str]) -> dict:
+    """The run report: flags, files, counts per type (requested, produced, rejected by
+    reason, accepted), difficulty, CoT level and split, quality figures, the leakage check."""
     flags = {k: str(v) if isinstance(v, Path) else v for k, v in dataclasses.asdict(config).items()}
     per_type = {t: {"requested": report.requested[t], "produced": report.produced[t],
-                    "shortfall": max(0, report.requested[t] - report.produced[t])}
+                    "rejected": dict(sorted(report.rejected[t].items())),
+                    "accepted": report.accepted[t],
+                    "shortfall": max(0, report.requested[t] - report.accepted[t])}
                 for t in QUESTION_TYPES}
+    covered = {qa.section.key for qa in pairs}
+    examples = {}
+    for record in rejections:
+        examples.setdefault(record["reason"], record)
+    leaked = leaked_questions(split["train"], split["validation"])
     return {
         "status": "complete", "flags": flags, "outputs": outputs,
         "files_read": report.files_read, "files_skipped": report.files_skipped,
+        "documents": {d: corpus.document_sections(s)[0].doc_title for d, s in
+                      ((s.source, s) for s in corpus.sections)},
         "sections": report.sections, "qa_pairs": len(pairs),
         "examples_per_split": {name: len(part) * len(COT_LEVELS) for name, part in split.items()},
         "qa_pairs_per_split": {name: len(part) for name, part in split.items()},
         "per_type": per_type, "shortfall": report.shortfall(),
+        "rejected": dict(sorted(Counter(r["reason"] for r in rejections).items())),
+        "rejected_examples": examples,
+        "per_type_and_difficulty": _count(pairs, lambda qa: f"{qa.question_type}/{qa.difficulty}"),
         "per_difficulty": _count(pairs, lambda qa: qa.difficulty),
         "per_generator": _count(pairs, lambda qa: qa.generator),
         "per_cot_level": {level: len(pairs) for level in COT_LEVELS},
+        "grounding_histogram": _count_bins(report.grounding),
+        "question_chars": _spread([len(qa.question) for qa in pairs]),
+        "answer_chars": _spread([len(qa.answer) for qa in pairs]),
+        "answer_tokens_estimated": _spread([estimate_tokens(qa.answer) for qa in pairs]),
+        "sections_without_accepted_pairs": [
+            f"{s.source}: {' > '.join(s.heading_path)}" for s in corpus.sections
+            if s.key not in covered],
+        "leakage": {"questions_in_both_splits": len(leaked), "examples": leaked[:5]},
         "llm": report.llm or None,
     }
 
 
-def write_outputs(config: Config, pairs: Sequence[QAPair], rejected: Sequence[dict],
+def _count_bins(scores: Sequence[float]) -> dict[str, int]:
+    """Grounding scores in tenths: [0.95, 1.0, 0.62] -> {"0.6-0.7": 1, "0.9-1.0": 2, ...}"""
+    bins = Counter(min(9, int(score * 10)) for score in scores)
+    return {f"{b / 10:.1f}-{(b + 1) / 10:.1f}": bins[b] for b in range(10)}
+
+
+def dataset_card(document: dict, stamp: str) -> str:
+    """A dataset card in markdown, readable on the Hugging Face hub and in a terminal,
+    made from the run report alone."""
+    flags, split = document["flags"], document["examples_per_split"]
+    generator = "heuristics (--no-llm)" if flags["no_llm"] else f"{flags['model']} via lmdeploy"
+    lines = [
+        "---", "task_categories:", "- question-answering", "- text-generation",
+        f"size_categories:\n- {'n<1K' if sum(split.values()) < 1000 else '1K<n<10K' if sum(split.values()) < 10000 else '10K<n<100K' if sum(split.values()) < 100000 else '100K<n<1M'}",
+        "---", "", f"# Synthetic QA dataset {stamp}", "",
+        f"Generated by generate_synthetic_data.py from {len(document['files_read'])} markdown "
+        f"files with {generator}: {document['qa_pairs']} QA pairs, each as four chat examples "
+        f"(no reasoning, one step, two steps, all steps).", "",
+        "## Flags", "", "| flag | value |", "|---|---|",
+        *[f"| {k} | {v} |" for k, v in flags.items()], "",
+        "## Source documents", "", "| file | title |", "|---|---|",
+        *[f"| {f} | {t} |" for f, t in document["documents"].items()],
+    ]
+    if document["files_skipped"]:
+        lines += ["", "Skipped: " + "; ".join(f"{s['file']} ({s['reason']})"
+                                             for s in document["files_skipped"])]
+    lines += ["", "## Splits", "", "| split | QA pairs | examples |", "|---|---|---|",
+              *[f"| {n} | {document['qa_pairs_per_split'][n]} | {split[n]} |" for n in split],
+              "", f"Examples per chain-of-thought level: {document['per_cot_level']}.",
+              "", "## Question types", "",
+              "| type | difficulty | requested | produced | rejected | accepted |",
+              "|---|---|---|---|---|---|"]
+    for name, row in document["per_type"].items():
+        lines.append(f"| {name} | {DIFFICULTY[name]} | {row['requested']} | {row['produced']} "
+                     f"| {sum(row['rejected'].values())} | {row['accepted']} |")
+    lines += ["", "## Rejected", "", "| reason | count | example |", "|---|---|---|"]
+    for reason, count in document["rejected"].items():
+        example = document["rejected_examples"][reason]
+        text = (example.get("question") or example.get("detail") or "").replace("|", "\\|")
+        lines.append(f"| {reason} | {count} | {text[:120]} |")
+    if not document["rejected"]:
+        lines.append("| none | 0 | |")
+    histogram = document["grounding_histogram"]
+    widest = max(histogram.values()) or 1
+    lines += ["", "## Grounding of accepted answers", "", "```"]
+    lines += [f"{b}  {'#' * round(40 * n / widest):<40} {n}" for b, n in histogram.items()]
+    lines += ["```", "", "## Lengths (characters)", "", "| | min | median | p90 | max |",
+              "|---|---|---|---|---|"]
+    for label in ("question_chars", "answer_chars", "answer_tokens_estimated"):
+        row = document[label]
+        lines.append(f"| {label} | {row['min']} | {row['median']} | {row['p90']} | {row['max']} |")
+    leak = document["leakage"]["questions_in_both_splits"]
+    lines += ["", "## Leakage check", "",
+              "Passed: no question text is in both splits." if not leak else
+              f"FAILED: {leak} question texts are in both splits."]
+    if document["sections_without_accepted_pairs"]:
+        lines += ["", "## Sections without an accepted pair", "",
+                  *[f"- {s}" for s in document["sections_without_accepted_pairs"]]]
+    return "\n".join(lines) + "\n"
+
+
+def write_outputs(config: Config, corpus: Corpus, pairs: Sequence[QAPair],
+                  rejections: Sequence[dict], linked: Sequence[Sequence[int]],
                   report: RunReport) -> tuple[dict[str, str], dict]:
-    """Split, render and write the train, validation, rejected and run-report files."""
-    train, validation = split_pairs(pairs, config.train_ratio, config.split_by, config.seed)
+    """Split, render and write the train, validation, rejected, card and run-report files."""
+    train, validation = split_pairs(pairs, config.train_ratio, config.split_by, config.seed,
+                                    linked)
     stamp = reserve_run_stamp(config.output_dir)
     suffix = "jsonl" if config.output_format == "jsonl" else "json"
     outputs: dict[str, str] = {}
@@ -2044,27 +2402,32 @@ def write_outputs(config: Config, pairs: Sequence[QAPair], rejected: Sequence[di
         path = config.output_dir / f"{name}-synthetic-data-{stamp}.{suffix}"
         write_atomic(path, render(shuffled_examples(part, config.seed, name), config.output_format))
         outputs[name] = str(path)
-    if rejected:
+    if rejections:
         path = config.output_dir / f"rejected-{stamp}.jsonl"
-        write_atomic(path, (json.dumps(r, ensure_ascii=False) + "\n" for r in rejected))
+        write_atomic(path, (json.dumps(r, ensure_ascii=False) + "\n" for r in rejections))
         outputs["rejected"] = str(path)
+    outputs["card"] = str(config.output_dir / f"card-{stamp}.md")
     outputs["report"] = str(config.output_dir / f"run-{stamp}.json")
-    document = build_report(config, report, pairs, {"train": train, "validation": validation},
-                            outputs)
+    document = build_report(config, report, corpus, pairs, rejections,
+                            {"train": train, "validation": validation}, outputs)
+    write_atomic(Path(outputs["card"]), dataset_card(document, stamp))
     write_atomic(Path(outputs["report"]), json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return outputs, document
 
 
 def summary_table(document: dict) -> str:
     """A short plain-text table of what the run produced, for stderr."""
-    lines = [f"{'question type':<24}{'requested':>10}{'produced':>10}{'short':>7}"]
+    lines = [f"{'question type':<24}{'requested':>10}{'produced':>10}{'rejected':>10}"
+             f"{'accepted':>10}"]
     for name, row in document["per_type"].items():
         lines.append(f"{name:<24}{row['requested']:>10}{row['produced']:>10}"
-                     f"{row['shortfall']:>7}")
+                     f"{sum(row['rejected'].values()):>10}{row['accepted']:>10}")
     split = document["examples_per_split"]
     lines.append(f"{document['qa_pairs']} QA pairs from {document['sections']} sections of "
                  f"{len(document['files_read'])} files ({len(document['files_skipped'])} "
                  f"skipped); examples: {split['train']} train, {split['validation']} validation")
+    if document["rejected"]:
+        lines.append(f"rejected: {document['rejected']}")
     if document["llm"]:
         llm = document["llm"]
         lines.append(f"model {llm['model']}: {llm['requests_sent']} requests sent, "
@@ -2073,6 +2436,19 @@ def summary_table(document: dict) -> str:
                      f"{llm['input_tokens']} input / {llm['output_tokens']} output tokens, "
                      f"{llm['output_tokens_per_second']} output tokens/s")
     return "\n".join(lines)
+
+
+def review(pairs: Sequence[QAPair], config: Config, report: RunReport
+           ) -> tuple[list[QAPair], list[dict], list[list[int]]]:
+    """Apply review_pairs and count what it kept and dropped, per type and reason."""
+    kept, rejections, scores, linked = review_pairs(pairs, config.min_grounding,
+                                                    config.keep_duplicates)
+    for rejection in rejections:
+        report.rejected[rejection.qa.question_type][rejection.reason] += 1
+    for qa in kept:
+        report.accepted[qa.question_type] += 1
+        report.grounding.append(scores[qa.qa_id])
+    return kept, [r.record() for r in rejections], linked
 
 
 def run(config: Config, out=None, err=None, engine=None) -> dict:
@@ -2093,33 +2469,43 @@ def run(config: Config, out=None, err=None, engine=None) -> dict:
             "warnings above); save them as UTF-8 text")
     corpus = Corpus(documents)
     report.sections = len(corpus.sections)
-    rejected: list[dict] = []
+    model_rejections: list[dict] = []
     if config.no_llm:
         pairs = heuristic_pairs(documents, corpus, config, report, err)
     else:
-        pairs, rejected = model_qa_pairs(documents, corpus, config, report, err, engine)
+        pairs, model_rejections = model_qa_pairs(documents, corpus, config, report, err, engine)
+    pairs, review_rejections, linked = review(pairs, config, report)
     if not pairs:
         warn("no QA pairs were produced; the output files are empty")
-    outputs, document = write_outputs(config, pairs, rejected, report)
-    for kind in ("train", "validation", "rejected", "report"):
+    rejections = model_rejections + review_rejections
+    outputs, document = write_outputs(config, corpus, pairs, rejections, linked, report)
+    for kind in ("train", "validation", "rejected", "card", "report"):
         if kind in outputs:
             print(outputs[kind], file=out)
+    _warn_about(document, config, outputs, warn)
+    if not config.quiet:
+        print(summary_table(document), file=err)
+    return document
+
+
+def _warn_about(document: dict, config: Config, outputs: dict[str, str], warn) -> None:
+    """Say on stderr what the user must know about this run's output."""
     if document["shortfall"]:
-        warn("fewer questions than planned for some types (no matching pattern in the text "
-             f"or rejected replies): {document['shortfall']}")
-    if rejected:
-        warn(f"{len(rejected)} model replies were rejected; see {outputs['rejected']}")
-    share = document["qa_pairs_per_split"]["validation"] / max(1, len(pairs))
-    if pairs and abs(share - (1 - config.train_ratio)) > 0.05:
-        warn(f"validation holds {share:.0%} of the QA pairs, not {1 - config.train_ratio:.0%}: "
-             f"with --split-by {config.split_by} the groups are too few or too large")
+        warn("fewer questions than planned for some types (no matching pattern in the text, "
+             f"or rejected): {document['shortfall']}")
+    if document["rejected"]:
+        warn(f"rejected {document['rejected']}; see {outputs['rejected']}")
     fallback = (document["llm"] or {}).get("replaced_by_heuristic")
     if fallback:
         warn(f"{fallback} rejected requests were answered by the heuristics instead "
              "(--fallback heuristic); those examples carry generator 'heuristic'")
-    if not config.quiet:
-        print(summary_table(document), file=err)
-    return document
+    share = document["qa_pairs_per_split"]["validation"] / max(1, document["qa_pairs"])
+    if document["qa_pairs"] and abs(share - (1 - config.train_ratio)) > 0.05:
+        warn(f"validation holds {share:.0%} of the QA pairs, not {1 - config.train_ratio:.0%}: "
+             f"with --split-by {config.split_by} the groups are too few or too large")
+    if document["leakage"]["questions_in_both_splits"]:
+        warn(f"{document['leakage']['questions_in_both_splits']} question texts are in both "
+             "train and validation")
 
 
 # =============================================================================
@@ -2173,6 +2559,11 @@ def build_config(argv: Sequence[str] | None = None) -> Config:
         help="new tries, with a new seed, for a malformed reply (default: %(default)s)")
     add("--fallback", choices=("none", "heuristic"), default="none",
         help="answer rejected requests with the heuristics, marked as such (default: none)")
+    add("--min-grounding", type=float, default=DEFAULT_MIN_GROUNDING,
+        help="reject answers less grounded in their source; 0 turns the check off "
+             "(default: %(default)s)")
+    add("--keep-duplicates", action="store_true",
+        help="keep duplicate and near-duplicate questions (they still never straddle the split)")
     args = parser.parse_args(argv)
     config = Config(**vars(args))
     _validate(config)
@@ -2197,6 +2588,8 @@ def _validate(config: Config) -> None:
                                                "0.8 is safe"),
         (config.batch_size >= 1, f"--batch-size must be at least 1, got {config.batch_size}"),
         (config.max_retries >= 0, f"--max-retries must be 0 or more, got {config.max_retries}"),
+        (0 <= config.min_grounding <= 1, f"--min-grounding must be between 0 and 1, got "
+                                         f"{config.min_grounding}; try {DEFAULT_MIN_GROUNDING}"),
     )
     for ok, message in checks:
         if not ok:

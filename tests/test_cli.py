@@ -29,7 +29,8 @@ def test_no_llm_run_writes_the_seed_layout(capsys, sample_docs, tmp_path):
                                "--output-dir", tmp_path)
     assert status == 0, err
     files = outputs(out)
-    assert set(files) == {"train", "validation", "run"}
+    assert {"train", "validation", "run", "card"} <= set(files) <= {"train", "validation", "run",
+                                                                    "card", "rejected"}
     assert re.fullmatch(r"train-synthetic-data-\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d\.json", files["train"].name)
     train = json.loads(files["train"].read_text())
     validation = json.loads(files["validation"].read_text())

@@ -57,8 +57,8 @@ def behaviour(messages):
 class FakePipeline:
     """What lmdeploy.pipeline() returns, minus the model: answers with real Responses."""
 
-    def __init__(self, kinds=behaviour, interrupt_after=None):
-        self.calls, self.closed, self.kinds = [], False, kinds
+    def __init__(self, kinds=behaviour, interrupt_after=None, chunks=3):
+        self.calls, self.closed, self.kinds, self.chunks = [], False, kinds, chunks
         self.seen = Counter()
         self.interrupt_after = interrupt_after
 
@@ -101,7 +101,7 @@ class FakePipeline:
             yield Response(text="", generate_token_len=0, input_token_len=100, finish_reason="error",
                            index=index, error_code="INTERNAL_ERROR", error_message="engine failure")
             return
-        cuts = [0, len(text) // 3, 2 * len(text) // 3, len(text)]
+        cuts = [len(text) * k // self.chunks for k in range(self.chunks + 1)]
         for a, b in zip(cuts, cuts[1:]):
             yield Response(text=text[a:b], generate_token_len=b // 4, input_token_len=100, index=index)
         yield Response(text="", generate_token_len=len(text) // 4, input_token_len=100,
@@ -143,9 +143,12 @@ def fake_pipeline(monkeypatch):
     return install
 
 
-def run_llm(capsys, sample_docs, out_dir, *extra):
+def run_llm(capsys, sample_docs, out_dir, *extra, review=False):
+    """Run the CLI in LLM mode. The fake's replies are alike from prompt to prompt, so the
+    quality review (grounding, duplicates) is off unless a test is about it."""
+    checks = [] if review else ["--min-grounding", "0", "--keep-duplicates"]
     status = gsd.main(["--input-dir", str(sample_docs), "--output-dir", str(out_dir),
-                       "--format", "jsonl", *map(str, extra)])
+                       "--format", "jsonl", *checks, *map(str, extra)])
     captured = capsys.readouterr()
     files = {Path(p).name.split("-")[0]: Path(p) for p in captured.out.splitlines()}
     return status, files, captured.err
@@ -261,7 +264,7 @@ def test_good_repairable_and_hopeless_replies_end_in_the_right_files(capsys, sam
                 for line in files[name].read_text().splitlines()]
     assert len(examples) == 4 * report["accepted"]
     assert {e["metadata"]["generator"] for e in examples} == {"OpenGVLab/InternVL2-8B"}
-    assert "rejected" in err and "replaced" not in err.split("question type")[0]
+    assert "rejected" in err and "answered by the heuristics" not in err
     assert made["pipe"].closed
 
 
@@ -346,3 +349,27 @@ def test_parse_reply_repairs_only_what_is_mechanical(text, ok):
     else:
         with pytest.raises(gsd.ReplyError):
             gsd.parse_reply(text, schema)
+
+
+def test_model_answers_go_through_the_same_review(capsys, sample_docs, tmp_path, gpus, fake_pipeline):
+    """A reply that is valid JSON but states a number the section does not have is
+    rejected as ungrounded, and says which model wrote it."""
+
+    class Inventing(FakePipeline):
+        def _responses(self, index, messages):
+            for response in super()._responses(index, messages):
+                if response.text:
+                    reply = json.loads(response.text)
+                    reply["answer"] = "It is 987654 units, as the section says."
+                    reply["question"] = f"Question {hashlib.sha1(messages[-1]['content'].encode()).hexdigest()}?"
+                    response.text = json.dumps(reply)
+                yield response
+
+    fake_pipeline(Inventing(kinds=lambda m: "good", chunks=1))
+    status, files, err = run_llm(capsys, sample_docs, tmp_path, review=True)
+    assert status == 0, err
+    rejected = [json.loads(line) for line in files["rejected"].read_text().splitlines()]
+    assert rejected and all(r["reason"] == "ungrounded" and "987654" in r["detail"] for r in rejected)
+    assert {r["generator"] for r in rejected} == {"OpenGVLab/InternVL2-8B"}
+    report = json.loads(files["run"].read_text())
+    assert report["qa_pairs"] == 0 and report["rejected"] == {"ungrounded": len(rejected)}
