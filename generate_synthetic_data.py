@@ -401,18 +401,22 @@ def estimate_tokens(text: str) -> int:
     return cjk + (len(text) - cjk + 3) // 4
 
 
+_WORD_RE = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
 def normalize_space(text: str) -> str:
     """"a \\n  b " -> "a b" """
     return " ".join(text.split())
 
 
-def content_words(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)  # a question or answer is looked at by several checks
+def content_words(text: str) -> tuple[str, ...]:
     """Lower-case words worth matching on: no stopwords, no one- or two-letter words.
 
-    "The lamp lasts 2000 hours." -> ["lamp", "lasts", "2000", "hours"]
+    "The lamp lasts 2000 hours." -> ("lamp", "lasts", "2000", "hours")
     """
-    words = re.findall(r"[^\W_]+(?:[-'][^\W_]+)*", text.lower())
-    return [w for w in words if (len(w) > 2 or w.isdigit()) and w not in STOPWORDS]
+    words = _WORD_RE.findall(text.lower())
+    return tuple(w for w in words if (len(w) > 2 or w.isdigit()) and w not in STOPWORDS)
 
 
 def is_fact(text: str) -> bool:
@@ -1473,6 +1477,14 @@ def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).lower().split())
 
 
+@lru_cache(maxsize=256)
+def _source_terms(sources: str) -> tuple[str, frozenset[str], frozenset[str]]:
+    """A source text folded, with its content words and numbers (cached: many answers
+    are checked against the same section)."""
+    folded = _folded(sources)
+    return folded, frozenset(content_words(folded)), frozenset(NUMBER_RE.findall(folded))
+
+
 def grounding(answer: str, sources: str, question: str = "", key: Sequence[str] = ()) -> Grounding:
     """Score `answer` against the text it must come from; the question counts as source
     too (an answer may repeat a value the question posed).
@@ -1480,30 +1492,31 @@ def grounding(answer: str, sources: str, question: str = "", key: Sequence[str] 
     ("Riders must be 16.", "Riders must be at least 16 years old.") -> score 1.0, missing ()
     ("Riders must be 18.", same) -> missing ("18",)
     """
-    haystack = _folded(f"{sources} {question}")
-    vocabulary = set(content_words(haystack))
-    numbers = set(NUMBER_RE.findall(haystack))
+    folded_sources, vocabulary, numbers = _source_terms(sources)
+    folded_question = _folded(question)
+    question_words = set(content_words(question))
+    question_numbers = set(NUMBER_RE.findall(folded_question))
     units, found, missing = 0, 0, []
     for word in content_words(answer):
         units += 1
-        found += word in vocabulary
+        found += word in vocabulary or word in question_words
     for number in NUMBER_RE.findall(_folded(answer)):
         units += 1
-        if number in numbers:
+        if number in numbers or number in question_numbers:
             found += 1
         else:
             missing.append(number)
     for match in _QUOTED_RE.finditer(answer):
         quote = _folded(next(g for g in match.groups() if g))
         units += 1
-        if quote in haystack:
+        if quote in folded_sources or quote in folded_question:
             found += 1
         else:
             missing.append(f'"{quote}"')
-    missing += [k for k in key if _folded(k) not in _folded(sources)]
+    missing += [k for k in key if _folded(k) not in folded_sources]
     if not units and CJK_RE.search(answer):  # no spaces to split words at: characters
         chars = [c for c in answer if CJK_RE.match(c)]
-        units, found = len(chars), sum(c in haystack for c in chars)
+        units, found = len(chars), sum(c in folded_sources or c in folded_question for c in chars)
     return Grounding(round(found / units, 3) if units else 1.0, tuple(missing))
 
 
@@ -1563,24 +1576,23 @@ def near_duplicate_pairs(questions: Sequence[str], threshold: float = NEAR_DUPLI
         if bag and bag in first_with_bag:
             pairs.add((first_with_bag[bag], n))
         first_with_bag.setdefault(bag, n)
-    shingles: dict[int, set[str]] = {}
-
-    def similar(i: int, j: int) -> bool:
-        if min(len(texts[i]), len(texts[j])) < threshold * max(len(texts[i]), len(texts[j])):
-            return False  # sizes alone rule it out
-        for n in (i, j):
-            if n not in shingles:
-                shingles[n] = _shingles(texts[n])
-        a, b = shingles[i], shingles[j]
-        common = len(a & b)
-        return common / (len(a) + len(b) - common) >= threshold
-
     for key in (lambda n: texts[n], lambda n: texts[n][::-1]):
         order = sorted(range(len(texts)), key=key)
+        recent: dict[int, set[str]] = {}  # shingles of the last few in this order only
         for position, i in enumerate(order):
-            for j in order[position + 1:position + 1 + window]:
+            if position > window:
+                recent.pop(order[position - window - 1], None)
+            for j in order[max(0, position - window):position]:
                 pair = (min(i, j), max(i, j))
-                if pair not in pairs and similar(*pair):
+                if pair in pairs or min(len(texts[i]), len(texts[j])) < \
+                        threshold * max(len(texts[i]), len(texts[j])):
+                    continue  # known already, or the sizes alone rule it out
+                for n in (i, j):
+                    if n not in recent:
+                        recent[n] = _shingles(texts[n])
+                a, b = recent[i], recent[j]
+                common = len(a & b)
+                if common / (len(a) + len(b) - common) >= threshold:
                     pairs.add(pair)
     return sorted(pairs)
 
@@ -1634,8 +1646,12 @@ def review_pairs(pairs: Sequence[QAPair], min_grounding: float, keep_duplicates:
     group stays, the first on a tie). Returns the kept pairs, the rejections, every pair's
     grounding score, and (with keep_duplicates) the clusters of kept near-duplicates."""
     kept, rejections, scores = [], [], {}
+    sources: dict[tuple[str, ...], str] = {}  # a section's text is joined once, not per pair
     for qa in pairs:
-        score = grounding(qa.answer, " ".join(s.body for s in qa.sources), qa.question, qa.key)
+        keys = tuple(s.key for s in qa.sources)
+        if keys not in sources:
+            sources[keys] = " ".join(s.body for s in qa.sources)
+        score = grounding(qa.answer, sources[keys], qa.question, qa.key)
         scores[qa.qa_id] = score.score
         problem = question_problem(qa.question, qa.answer)
         if problem:
