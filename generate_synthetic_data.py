@@ -59,6 +59,8 @@ DEFAULT_MAX_RETRIES = 2
 # source sections is rejected as ungrounded (any number or quote not there rejects it).
 DEFAULT_MIN_GROUNDING = 0.6
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+CACHE_NAME = "cache.sqlite3"
+CACHE_FORMAT = "generate_synthetic_data reply cache 1"
 
 # Question types in report order, with the difficulty the seed gave each and the share of
 # a section's facts it asks for (fact-based and section summary are counted separately:
@@ -235,6 +237,15 @@ class Config:
     fallback: str = "none"
     min_grounding: float = DEFAULT_MIN_GROUNDING
     keep_duplicates: bool = False
+    cache: Path | None = None  # None: CACHE_NAME in the output folder
+    no_cache: bool = False
+
+    @property
+    def cache_path(self) -> Path | None:
+        """Where model replies are kept, or None when caching is off."""
+        if self.no_cache or self.no_llm:
+            return None
+        return self.cache or self.output_dir / CACHE_NAME
 
 
 @dataclass(frozen=True)
@@ -2043,6 +2054,74 @@ def reserve_run_stamp(output_dir: Path) -> str:
                 pass
         time.sleep(1.05 - math.modf(time.time())[0])
 
+class ReplyCache:
+    """Model replies in SQLite (WAL mode), one row per request and attempt, committed the
+    moment each arrives, so a crash loses at most the requests in flight. The file is
+    created on the first reply; a file that is not such a cache is refused, never
+    overwritten."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self._db = path, None
+        if path.exists():
+            self._connect(create=False)
+
+    def _connect(self, create: bool) -> None:
+        import sqlite3
+
+        fix = f"delete {str(self.path)!r}, pass --cache with another path, or use --no-cache"
+        try:
+            if create:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None)
+            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if not tables:  # a new file, or an empty one: nothing to overwrite
+                db.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT)")
+                db.execute("CREATE TABLE replies (key TEXT PRIMARY KEY, text TEXT, "
+                           "finish_reason TEXT, input_tokens INTEGER, output_tokens INTEGER, "
+                           "error TEXT)")
+                db.execute("INSERT INTO meta VALUES ('format', ?)", (CACHE_FORMAT,))
+            elif tables != {"meta", "replies"} or db.execute(
+                    "SELECT value FROM meta WHERE name='format'").fetchone() != (CACHE_FORMAT,):
+                raise SyntheticDataError(f"{str(self.path)!r} is not a reply cache of this "
+                                         f"script; {fix}")
+            db.execute("PRAGMA journal_mode=WAL")  # only once the file is known to be ours
+            db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.DatabaseError as error:
+            raise SyntheticDataError(f"the cache {str(self.path)!r} is unreadable ({error}); "
+                                     f"{fix}") from None
+        self._db = db
+
+    def get(self, key: str) -> Reply | None:
+        if self._db is None:
+            return None
+        row = self._db.execute("SELECT text, finish_reason, input_tokens, output_tokens, error "
+                               "FROM replies WHERE key = ?", (key,)).fetchone()
+        return Reply(*row) if row else None
+
+    def put(self, key: str, reply: Reply) -> None:
+        if self._db is None:
+            self._connect(create=True)
+        self._db.execute("INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?)",
+                         (key, reply.text, reply.finish_reason, reply.input_tokens,
+                          reply.output_tokens, reply.error))
+
+    def __len__(self) -> int:
+        return self._db.execute("SELECT COUNT(*) FROM replies").fetchone()[0] if self._db else 0
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def cache_key(identity: dict, request: LLMRequest, seed: int) -> str:
+    """Everything that decides a reply, hashed: the engine and its settings, the prompt,
+    the schema and the sampling seed of this attempt."""
+    material = json.dumps([identity, request.messages, request.schema, seed], sort_keys=True,
+                          ensure_ascii=False)
+    return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+
 # =============================================================================
 # Engines: where requests become replies
 # =============================================================================
@@ -2083,6 +2162,12 @@ class LmdeployEngine:
     @property
     def name(self) -> str:
         return self.config.model
+
+    def identity(self) -> dict:
+        """What, besides the request, decides a reply: the cache key includes it."""
+        return {"engine": "lmdeploy", "backend": self.config.backend, "model": self.config.model,
+                "max_tokens": self.config.max_tokens, "temperature": self.config.temperature,
+                "stop_words": list(STOP_WORDS)}
 
     def open(self) -> None:
         try:
@@ -2133,15 +2218,17 @@ class LmdeployEngine:
 
     def generate(self, requests: Sequence[LLMRequest],
                  attempt: int) -> Iterator[tuple[int, Reply]]:
-        """Yield (position in `requests`, reply) in the order replies finish."""
+        """Yield (position in `requests`, reply) in the order replies finish. The pipeline
+        is built on the first request, so a run whose replies are all cached needs no GPU."""
+        if requests and self.pipe is None:
+            self.open()
         for start in range(0, len(requests), self.config.batch_size):
             chunk = requests[start:start + self.config.batch_size]
             configs = [self.generation_config(r, attempt) for r in chunk]
             self.calls += 1
             parts: dict[int, list[str]] = defaultdict(list)
             done: set[int] = set()
-            for response in self.pipe.stream_infer([list(r.messages) for r in chunk],
-                                                   gen_config=configs, stream_response=False):
+            for response in self._stream(chunk, configs):
                 parts[response.index].append(response.text or "")
                 if response.finish_reason is None:
                     continue
@@ -2153,6 +2240,14 @@ class LmdeployEngine:
             for index in sorted(set(range(len(chunk))) - done):
                 yield start + index, Reply("".join(parts.get(index, [])), "abort", 0, 0,
                                            "the engine ended without a final reply")
+
+    def _stream(self, chunk: Sequence[LLMRequest], configs: list) -> Iterator:
+        """The pipeline's responses; an engine failure becomes one clear error."""
+        try:
+            yield from self.pipe.stream_infer([list(r.messages) for r in chunk],
+                                              gen_config=configs, stream_response=False)
+        except Exception as error:  # the engine died under us (CUDA error, lost worker)
+            raise SyntheticDataError(f"the engine failed: {type(error).__name__}: {error}") from None
 
     def close(self) -> None:
         if self.pipe is not None:
@@ -2182,8 +2277,36 @@ def _rejection(request: LLMRequest, reply: Reply, error: ReplyError, attempts: i
             "prompt": list(request.messages), "raw": reply.text}
 
 
-def generate_with_model(requests: Sequence[LLMRequest], engine, config: Config,
-                        stats: Counter, progress) -> tuple[dict[int, QAPair], list[tuple[int, dict]]]:
+def _replies(requests: Sequence[LLMRequest], pending: list[int], attempt: int, engine,
+             cache: ReplyCache | None, seed: int, stats: Counter) -> Iterator[tuple[int, Reply]]:
+    """(request position, reply) for every pending request: cached replies first, then the
+    engine's for the rest, each stored in the cache the moment it arrives."""
+    keys, unsent = {}, []
+    for position in pending:
+        if cache is None:
+            unsent.append(position)
+            continue
+        keys[position] = cache_key(engine.identity(), requests[position],
+                                   request_seed(seed, requests[position].request_id, attempt))
+        reply = cache.get(keys[position])
+        if reply is None:
+            unsent.append(position)
+        else:
+            stats["from_cache"] += 1
+            yield position, reply
+    for local, reply in engine.generate([requests[p] for p in unsent], attempt):
+        position = unsent[local]
+        if cache is not None:
+            cache.put(keys[position], reply)
+        stats["requests_sent"] += 1
+        stats["input_tokens"] += reply.input_tokens
+        stats["output_tokens"] += reply.output_tokens
+        yield position, reply
+
+
+def generate_with_model(requests: Sequence[LLMRequest], engine, config: Config, stats: Counter,
+                        progress, cache: ReplyCache | None = None
+                        ) -> tuple[dict[int, QAPair], list[tuple[int, dict]]]:
     """Send every request, retry malformed replies with a new seed up to --max-retries,
     and return the accepted pairs and the rejections, both keyed by request position."""
     accepted: dict[int, QAPair] = {}
@@ -2191,11 +2314,8 @@ def generate_with_model(requests: Sequence[LLMRequest], engine, config: Config,
     pending, attempt = list(range(len(requests))), 0
     while pending:
         retry = []
-        for local, reply in engine.generate([requests[i] for i in pending], attempt):
-            position = pending[local]
-            stats["requests_sent"] += 1
-            stats["input_tokens"] += reply.input_tokens
-            stats["output_tokens"] += reply.output_tokens
+        for position, reply in _replies(requests, pending, attempt, engine, cache, config.seed,
+                                        stats):
             try:
                 accepted[position] = judge_reply(requests[position], reply, engine.name,
                                                  config.max_tokens)
@@ -2244,14 +2364,25 @@ def model_qa_pairs(documents: Sequence[Document], corpus: Corpus, config: Config
     for request in requests:
         report.requested[request.question_type] += 1
     engine = engine or LmdeployEngine(config)
-    engine.open()
+    cache = ReplyCache(config.cache_path) if config.cache_path else None
     stats: Counter = Counter()
     started = time.monotonic()
     try:
+        if cache is None or any(cache.get(cache_key(engine.identity(), r, request_seed(
+                config.seed, r.request_id, 0))) is None for r in requests):
+            engine.open()  # fail fast (no GPU, no lmdeploy) before any progress is shown
         with _progress(len(requests), "request", config, err) as progress:
-            accepted, rejected = generate_with_model(requests, engine, config, stats, progress)
+            accepted, rejected = generate_with_model(requests, engine, config, stats, progress,
+                                                     cache)
+    except SyntheticDataError as error:
+        if cache is not None and len(cache):
+            raise SyntheticDataError(f"{error}. The {len(cache)} replies received are saved in "
+                                     f"{cache.path}: run the same command again to resume") from None
+        raise
     finally:
         engine.close()
+        if cache is not None:
+            cache.close()
     elapsed = time.monotonic() - started
     fallback = _fallback_pairs(requests, rejected, corpus, config.seed) \
         if config.fallback == "heuristic" else {}
@@ -2262,7 +2393,9 @@ def model_qa_pairs(documents: Sequence[Document], corpus: Corpus, config: Config
     report.llm = {
         "engine": type(engine).__name__, "model": engine.name,
         "engine_calls": getattr(engine, "calls", None), "requests_planned": len(requests),
-        "requests_sent": stats["requests_sent"], "retried": stats["retried"],
+        "requests_sent": stats["requests_sent"], "replies_from_cache": stats["from_cache"],
+        "cache": str(config.cache_path) if config.cache_path else None,
+        "retried": stats["retried"],
         "accepted": len(accepted), "rejected": dict(Counter(r["reason"] for _, r in rejected)),
         "replaced_by_heuristic": len(fallback), "input_tokens": stats["input_tokens"],
         "output_tokens": stats["output_tokens"], "seconds": round(elapsed, 3),
@@ -2447,6 +2580,7 @@ def summary_table(document: dict) -> str:
     if document["llm"]:
         llm = document["llm"]
         lines.append(f"model {llm['model']}: {llm['requests_sent']} requests sent, "
+                     f"{llm['replies_from_cache']} replies from the cache, "
                      f"{llm['retried']} retried, rejected {llm['rejected'] or 'none'}, "
                      f"{llm['replaced_by_heuristic']} replaced by heuristics, "
                      f"{llm['input_tokens']} input / {llm['output_tokens']} output tokens, "
@@ -2580,6 +2714,9 @@ def build_config(argv: Sequence[str] | None = None) -> Config:
              "(default: %(default)s)")
     add("--keep-duplicates", action="store_true",
         help="keep duplicate and near-duplicate questions (they still never straddle the split)")
+    add("--cache", type=Path, default=None,
+        help=f"SQLite file of model replies, for resuming (default: OUTPUT_DIR/{CACHE_NAME})")
+    add("--no-cache", action="store_true", help="do not keep model replies")
     args = parser.parse_args(argv)
     config = Config(**vars(args))
     _validate(config)
@@ -2612,8 +2749,25 @@ def _validate(config: Config) -> None:
             raise SyntheticDataError(message)
 
 
+def _stop_on_sigterm():
+    """Treat SIGTERM (a scheduler ending the job) like Ctrl-C; returns the undo."""
+    import signal
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, interrupt)
+    except ValueError:  # not the main thread: leave signals alone
+        return lambda: None
+    return lambda: signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status (2 for anything the user can fix)."""
+    """Command-line entry point; returns the exit status (2 for anything the user can fix,
+    130 when interrupted)."""
+    config = None
+    restore = _stop_on_sigterm()
     try:
         config = build_config(argv)
         run(config)
@@ -2621,9 +2775,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted: no output was written; run the same command again",
-              file=sys.stderr)
+        if config is not None and config.cache_path and config.cache_path.exists():
+            print(f"interrupted: every reply received so far is saved in {config.cache_path}; "
+                  "run the same command again to resume", file=sys.stderr)
+        else:
+            print("interrupted: no output was written; run the same command again",
+                  file=sys.stderr)
         return 130
+    finally:
+        restore()
     return 0
 
 
