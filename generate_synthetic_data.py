@@ -1950,7 +1950,7 @@ def build_request(section: Section, question_type: str, slot: int,
               + _schema_text(variant)]
     messages = ({"role": "system", "content": SYSTEM_PROMPT},
                 {"role": "user", "content": "\n\n".join(parts)})
-    request_id = stable_id(section.key, question_type, slot, messages[1]["content"])
+    request_id = stable_id(section.key, question_type, slot, *(m["content"] for m in messages))
     return LLMRequest(request_id, section, question_type, variant, messages, schema,
                       related_sections)
 
@@ -2115,10 +2115,9 @@ class ReplyCache:
 
 
 def cache_key(identity: dict, request: LLMRequest, seed: int) -> str:
-    """Everything that decides a reply, hashed: the engine and its settings, the prompt,
-    the schema and the sampling seed of this attempt."""
-    material = json.dumps([identity, request.messages, request.schema, seed], sort_keys=True,
-                          ensure_ascii=False)
+    """Everything that decides a reply, hashed: the engine and its settings, the request
+    (its id hashes every message, the schema included) and this attempt's sampling seed."""
+    material = f"{json.dumps(identity, sort_keys=True)}\x1f{request.request_id}\x1f{seed}"
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 

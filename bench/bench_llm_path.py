@@ -80,12 +80,18 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--batch-size", type=int, default=gsd.DEFAULT_BATCH_SIZE)
     args = parser.parse_args()
+    for cache in (False, True):
+        measure(args, cache)
+
+
+def measure(args, cache: bool) -> None:
     import lmdeploy  # noqa: F401  (imported before timing: start-up, not per request)
 
     with tempfile.TemporaryDirectory() as tmp:
         docs_dir, documents = corpus_with(args.requests, Path(tmp))
         config = gsd.build_config(["--input-dir", str(docs_dir), "--output-dir", tmp,
-                                   "--quiet", "--batch-size", str(args.batch_size)])
+                                   "--quiet", "--batch-size", str(args.batch_size),
+                                   *([] if cache else ["--no-cache"])])
         report = gsd.RunReport()
         engine = InstantEngine(config)
         start = time.perf_counter()
@@ -95,6 +101,7 @@ def main() -> None:
     sent = report.llm["requests_sent"]
     engine_seconds = InstantPipe.last.seconds
     own = total - engine_seconds
+    print(f"--- reply cache {'on (one SQLite commit per reply)' if cache else 'off'}")
     print(f"requests sent      {sent}")
     print(f"engine calls       {report.llm['engine_calls']} (batch size {args.batch_size})")
     print(f"accepted/rejected  {len(pairs)}/{len(rejected)}")
