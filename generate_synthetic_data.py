@@ -55,6 +55,11 @@ DEFAULT_SEED = 1234
 DEFAULT_MAX_SECTION_TOKENS = 1500
 DEFAULT_BATCH_SIZE = 1024
 DEFAULT_MAX_RETRIES = 2
+DEFAULT_CONCURRENCY = 64  # requests in flight to a server: enough to fill a proxy of GPUs
+DEFAULT_REQUEST_TIMEOUT = 600.0  # seconds for one reply from a server
+# A server that fails (connection refused, 429, 5xx, time-out) is asked again after
+# 1, 2, 4, ... seconds (with jitter), at most this many times per request.
+SERVER_TRIES = 6
 # An answer whose content words, numbers and quotes stand less than this much in its
 # source sections is rejected as ungrounded (any number or quote not there rejects it).
 DEFAULT_MIN_GROUNDING = 0.6
@@ -239,6 +244,11 @@ class Config:
     keep_duplicates: bool = False
     cache: Path | None = None  # None: CACHE_NAME in the output folder
     no_cache: bool = False
+    base_url: str | None = None  # an OpenAI-compatible server instead of lmdeploy in-process
+    api_key: str | None = None
+    concurrency: int = DEFAULT_CONCURRENCY
+    response_format: str = "json_schema"
+    request_timeout: float = DEFAULT_REQUEST_TIMEOUT
 
     @property
     def cache_path(self) -> Path | None:
@@ -2254,6 +2264,157 @@ class LmdeployEngine:
             self.pipe = None
 
 
+class OpenAIEngine:
+    """A model behind an OpenAI-compatible server: lmdeploy's api_server or its proxy over
+    many GPUs and machines, vLLM, SGLang, llama.cpp. The official openai client sends the
+    requests asynchronously, at most --concurrency at a time, on an event loop of its own
+    thread (so this also works where a loop already runs, as in a notebook); replies are
+    handed on one by one as they finish."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.calls = 0
+        self._stop = None
+
+    @property
+    def name(self) -> str:
+        return self.config.model
+
+    def identity(self) -> dict:
+        return {"engine": "openai", "base_url": self.config.base_url, "model": self.config.model,
+                "max_tokens": self.config.max_tokens, "temperature": self.config.temperature,
+                "response_format": self.config.response_format, "stop_words": list(STOP_WORDS)}
+
+    def _api_key(self) -> str:
+        return self.config.api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
+
+    def open(self) -> None:
+        """One cheap call (/v1/models): is the server there, and does it serve the model?"""
+        try:
+            import openai
+        except ImportError:
+            raise SyntheticDataError("the openai package is not installed; "
+                                     "pip install -r requirements-cpu.txt") from None
+        client = openai.OpenAI(base_url=self.config.base_url, api_key=self._api_key(),
+                               timeout=30, max_retries=2)
+        try:
+            served = sorted(m.id for m in client.models.list())
+        except openai.APIConnectionError as error:
+            raise SyntheticDataError(f"no OpenAI-compatible server answers at "
+                                     f"{self.config.base_url} ({error}); start it, or fix "
+                                     "--base-url") from None
+        except openai.APIStatusError as error:
+            raise SyntheticDataError(f"{self.config.base_url}/models answered HTTP "
+                                     f"{error.status_code}; check --base-url and --api-key") from None
+        finally:
+            client.close()
+        if self.config.model not in served:
+            raise SyntheticDataError(f"the server at {self.config.base_url} does not serve "
+                                     f"{self.config.model!r}; it serves {served}: pass one of "
+                                     "them with --model")
+
+    def request_arguments(self, request: LLMRequest, attempt: int) -> dict:
+        """The chat.completions arguments for one request: same prompt, schema and sampling
+        settings as the in-process pipeline."""
+        arguments = {"model": self.config.model, "messages": list(request.messages),
+                     "max_tokens": self.config.max_tokens,
+                     "temperature": self.config.temperature,
+                     "seed": request_seed(self.config.seed, request.request_id, attempt),
+                     "stop": list(STOP_WORDS)}
+        if self.config.response_format == "json_schema":
+            arguments["response_format"] = {"type": "json_schema", "json_schema": {
+                "name": request.variant, "schema": request.schema}}
+        elif self.config.response_format == "json_object":  # llama.cpp reads "schema" here
+            arguments["response_format"] = {"type": "json_object", "schema": request.schema}
+        return arguments
+
+    def generate(self, requests: Sequence[LLMRequest],
+                 attempt: int) -> Iterator[tuple[int, Reply]]:
+        """Yield (position in `requests`, reply) as replies finish."""
+        import queue
+        import threading
+
+        if not requests:
+            return
+        self.calls += 1
+        results: queue.Queue = queue.Queue()
+        self._stop = threading.Event()
+        worker = threading.Thread(target=self._work, args=(requests, attempt, results),
+                                  daemon=True)
+        worker.start()
+        for _ in range(len(requests)):
+            item = results.get()
+            if isinstance(item, BaseException):
+                self._stop.set()
+                raise item
+            yield item
+        worker.join()
+
+    def _work(self, requests: Sequence[LLMRequest], attempt: int, results) -> None:
+        import asyncio
+
+        try:
+            asyncio.run(self._ask_all(requests, attempt, results))
+        except BaseException as error:  # handed to the consuming thread, which re-raises it
+            results.put(error)
+
+    async def _ask_all(self, requests: Sequence[LLMRequest], attempt: int, results) -> None:
+        import asyncio
+
+        import openai
+
+        client = openai.AsyncOpenAI(base_url=self.config.base_url, api_key=self._api_key(),
+                                    timeout=self.config.request_timeout, max_retries=0)
+        limit = asyncio.Semaphore(self.config.concurrency)
+
+        async def one(position: int, request: LLMRequest) -> None:
+            async with limit:
+                if not self._stop.is_set():
+                    results.put((position, await self._ask(client, request, attempt)))
+
+        try:
+            tasks = [asyncio.ensure_future(one(n, r)) for n, r in enumerate(requests)]
+            for task in asyncio.as_completed(tasks):
+                await task  # the first fatal error ends the whole batch
+        finally:
+            for task in tasks:
+                task.cancel()
+            await client.close()
+
+    async def _ask(self, client, request: LLMRequest, attempt: int) -> Reply:
+        """One request, asked again after transient failures with backoff and jitter."""
+        import asyncio
+
+        import openai
+
+        transient = (openai.APIConnectionError, openai.APITimeoutError, openai.RateLimitError,
+                     openai.InternalServerError)
+        rng = random.Random(request.request_id)
+        for tries in range(1, SERVER_TRIES + 1):
+            try:
+                completion = await client.chat.completions.create(
+                    **self.request_arguments(request, attempt))
+            except transient as error:
+                if tries == SERVER_TRIES:
+                    raise SyntheticDataError(
+                        f"the server at {self.config.base_url} failed {tries} times in a row "
+                        f"({type(error).__name__}: {error})") from None
+                await asyncio.sleep(min(30.0, 2 ** (tries - 1)) * rng.uniform(0.5, 1.5))
+                continue
+            except openai.APIStatusError as error:  # the server refuses this one request
+                return Reply("", "error", 0, 0, f"HTTP {error.status_code}: {error.message}")
+            choice, usage = completion.choices[0], completion.usage
+            reason = "length" if choice.finish_reason == "length" else "stop"
+            return Reply(choice.message.content or "", reason,
+                         usage.prompt_tokens if usage else 0,
+                         usage.completion_tokens if usage else 0)
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._stop is not None:
+            self._stop.set()
+
+
 # =============================================================================
 # The run: read, generate, check, split, write
 # =============================================================================
@@ -2362,7 +2523,7 @@ def model_qa_pairs(documents: Sequence[Document], corpus: Corpus, config: Config
     requests = plan_requests(documents, corpus)
     for request in requests:
         report.requested[request.question_type] += 1
-    engine = engine or LmdeployEngine(config)
+    engine = engine or (OpenAIEngine(config) if config.base_url else LmdeployEngine(config))
     cache = ReplyCache(config.cache_path) if config.cache_path else None
     stats: Counter = Counter()
     started = time.monotonic()
@@ -2716,6 +2877,18 @@ def build_config(argv: Sequence[str] | None = None) -> Config:
     add("--cache", type=Path, default=None,
         help=f"SQLite file of model replies, for resuming (default: OUTPUT_DIR/{CACHE_NAME})")
     add("--no-cache", action="store_true", help="do not keep model replies")
+    add("--base-url", default=None,
+        help="an OpenAI-compatible server (lmdeploy api_server or proxy, vLLM, llama.cpp), "
+             "e.g. http://localhost:23333/v1, instead of lmdeploy in this process")
+    add("--api-key", default=None, help="key for --base-url (default: $OPENAI_API_KEY)")
+    add("--concurrency", type=int, default=DEFAULT_CONCURRENCY,
+        help="requests in flight to --base-url (default: %(default)s)")
+    add("--response-format", choices=("json_schema", "json_object", "none"),
+        default="json_schema",
+        help="how --base-url is asked for JSON; llama.cpp needs json_object "
+             "(default: %(default)s)")
+    add("--request-timeout", type=float, default=DEFAULT_REQUEST_TIMEOUT,
+        help="seconds to wait for one reply from --base-url (default: %(default)s)")
     args = parser.parse_args(argv)
     config = Config(**vars(args))
     _validate(config)
@@ -2740,6 +2913,11 @@ def _validate(config: Config) -> None:
                                                "0.8 is safe"),
         (config.batch_size >= 1, f"--batch-size must be at least 1, got {config.batch_size}"),
         (config.max_retries >= 0, f"--max-retries must be 0 or more, got {config.max_retries}"),
+        (config.concurrency >= 1, f"--concurrency must be at least 1, got {config.concurrency}"),
+        (config.request_timeout > 0, f"--request-timeout must be positive, got "
+                                     f"{config.request_timeout}"),
+        (not config.base_url or config.base_url.startswith(("http://", "https://")),
+         f"--base-url must start with http:// or https://, got {config.base_url!r}"),
         (0 <= config.min_grounding <= 1, f"--min-grounding must be between 0 and 1, got "
                                          f"{config.min_grounding}; try {DEFAULT_MIN_GROUNDING}"),
     )
