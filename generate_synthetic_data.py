@@ -2147,6 +2147,38 @@ class Reply:
     error: str = ""
 
 
+class Engine:
+    """The seam between a run and a model. open() checks that the model can answer;
+    generate(requests, attempt) yields (position in requests, Reply) as replies finish;
+    close() lets go of it. identity() names what, besides the request, decides a reply (the
+    cache key includes it)."""
+
+    kind = "engine"
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.calls = 0  # engine calls made: batches sent
+
+    @property
+    def name(self) -> str:
+        return self.config.model
+
+    def identity(self) -> dict:
+        return {"engine": self.kind, "model": self.config.model,
+                "max_tokens": self.config.max_tokens, "temperature": self.config.temperature,
+                "stop_words": list(STOP_WORDS)}
+
+    def open(self) -> None:
+        raise NotImplementedError
+
+    def generate(self, requests: Sequence[LLMRequest],
+                 attempt: int) -> Iterator[tuple[int, Reply]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+
 def visible_gpus() -> int:
     """CUDA devices torch can see (0 without torch or without a GPU)."""
     try:
@@ -2156,27 +2188,21 @@ def visible_gpus() -> int:
     return torch.cuda.device_count() if torch.cuda.is_available() else 0
 
 
-class LmdeployEngine:
+class LmdeployEngine(Engine):
     """A model run in-process by an lmdeploy 0.18 pipeline (TurboMind or PyTorch engine).
 
     All requests go to the pipeline in chunks of --batch-size, each chunk in one
     stream_infer call, so the engine's continuous batching keeps the GPU busy; replies are
     handed on one by one as they finish."""
 
-    def __init__(self, config: Config) -> None:
-        self.config = config
-        self.pipe = None
-        self.calls = 0
+    kind = "lmdeploy"
 
-    @property
-    def name(self) -> str:
-        return self.config.model
+    def __init__(self, config: Config) -> None:
+        super().__init__(config)
+        self.pipe = None
 
     def identity(self) -> dict:
-        """What, besides the request, decides a reply: the cache key includes it."""
-        return {"engine": "lmdeploy", "backend": self.config.backend, "model": self.config.model,
-                "max_tokens": self.config.max_tokens, "temperature": self.config.temperature,
-                "stop_words": list(STOP_WORDS)}
+        return {**super().identity(), "backend": self.config.backend}
 
     def open(self) -> None:
         try:
@@ -2264,26 +2290,22 @@ class LmdeployEngine:
             self.pipe = None
 
 
-class OpenAIEngine:
+class OpenAIEngine(Engine):
     """A model behind an OpenAI-compatible server: lmdeploy's api_server or its proxy over
     many GPUs and machines, vLLM, SGLang, llama.cpp. The official openai client sends the
     requests asynchronously, at most --concurrency at a time, on an event loop of its own
     thread (so this also works where a loop already runs, as in a notebook); replies are
     handed on one by one as they finish."""
 
+    kind = "openai"
+
     def __init__(self, config: Config) -> None:
-        self.config = config
-        self.calls = 0
+        super().__init__(config)
         self._stop = None
 
-    @property
-    def name(self) -> str:
-        return self.config.model
-
     def identity(self) -> dict:
-        return {"engine": "openai", "base_url": self.config.base_url, "model": self.config.model,
-                "max_tokens": self.config.max_tokens, "temperature": self.config.temperature,
-                "response_format": self.config.response_format, "stop_words": list(STOP_WORDS)}
+        return {**super().identity(), "base_url": self.config.base_url,
+                "response_format": self.config.response_format}
 
     def _api_key(self) -> str:
         return self.config.api_key or os.environ.get("OPENAI_API_KEY") or "not-needed"
@@ -2552,7 +2574,7 @@ def model_qa_pairs(documents: Sequence[Document], corpus: Corpus, config: Config
         report.rejected[record["question_type"]][record["reason"]] += 1
     report.llm = {
         "engine": type(engine).__name__, "model": engine.name,
-        "engine_calls": getattr(engine, "calls", None), "requests_planned": len(requests),
+        "engine_calls": engine.calls, "requests_planned": len(requests),
         "requests_sent": stats["requests_sent"], "replies_from_cache": stats["from_cache"],
         "cache": str(config.cache_path) if config.cache_path else None,
         "retried": stats["retried"],
