@@ -3,18 +3,24 @@
 
 The script reads every markdown file under an input folder, splits each file into
 sections with a CommonMark parser, writes question-answer pairs of fifteen types with
-reasoning steps for every section, expands each pair into four chat examples (no chain
-of thought, one step, two steps, all steps) and writes a train and a validation file.
+reasoning steps for every section, checks each pair (grounded in its section, a real
+question, no duplicate), expands each pair into four chat examples (no chain of thought,
+one step, two steps, all steps) and writes a train and a validation file.
 
 Questions come from OpenGVLab/InternVL2-8B through an lmdeploy pipeline on a GPU (the
-default), or from heuristics that only rearrange the document's own sentences
-(``--no-llm``, any CPU machine). Every example records which of the two wrote it.
+default), from any OpenAI-compatible server (``--base-url``: lmdeploy's api_server or its
+proxy over many GPUs, vLLM, llama.cpp), or from heuristics that only rearrange the
+document's own sentences (``--no-llm``, any CPU machine). Every example records which
+wrote it. Model replies are kept in an SQLite cache, so an interrupted run resumes.
 
     pip install -r requirements-cpu.txt && python generate_synthetic_data.py --no-llm
     pip install -r requirements.txt && python generate_synthetic_data.py --temperature 0.8
+    python generate_synthetic_data.py --base-url http://localhost:8000/v1 --model NAME
 
 Outputs land in ``output/``: ``train-synthetic-data-<timestamp>.json``,
-``validation-synthetic-data-<timestamp>.json`` and ``run-<timestamp>.json`` (the report).
+``validation-synthetic-data-<timestamp>.json``, ``run-<timestamp>.json`` (the report),
+``card-<timestamp>.md`` (a dataset card) and, when anything was dropped,
+``rejected-<timestamp>.jsonl``.
 """
 
 from __future__ import annotations
@@ -343,6 +349,17 @@ class QAPair:
 class Example:
     messages: tuple[dict, ...]
     metadata: dict
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What an engine made of one request, in the engine's own words."""
+
+    text: str
+    finish_reason: str  # "stop", "length", "error" or "abort"
+    input_tokens: int = 0
+    output_tokens: int = 0
+    error: str = ""
 
 
 @dataclass
@@ -2134,17 +2151,6 @@ def cache_key(identity: dict, request: LLMRequest, seed: int) -> str:
 # =============================================================================
 # Engines: where requests become replies
 # =============================================================================
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What an engine made of one request, in the engine's own words."""
-
-    text: str
-    finish_reason: str  # "stop", "length", "error" or "abort"
-    input_tokens: int = 0
-    output_tokens: int = 0
-    error: str = ""
 
 
 class Engine:
