@@ -1,5 +1,8 @@
 """Inputs that must never crash the parser: fuzzed text and bytes, pathological shapes."""
 
+import json
+from pathlib import Path
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -53,3 +56,21 @@ def test_fuzzed_bytes_decode_or_give_a_reason(raw):
 ], ids=["nested-lists", "nested-quotes", "10MB-line", "only-headings", "only-code", "only-front-matter"])
 def test_pathological_documents_are_processed(text):
     check_document(text)
+
+
+def test_symlink_loop_and_thousands_of_tiny_files(tmp_path, capsys):
+    docs = tmp_path / "docs"
+    (docs / "sub").mkdir(parents=True)
+    for n in range(2000):
+        (docs / "sub" / f"note{n:04d}.md").write_text(f"# Note {n}\nRiders must stop at sign {n}.\n")
+    (docs / "sub" / "loop").symlink_to(docs, target_is_directory=True)  # a cycle
+    (docs / "dangling.md").symlink_to(tmp_path / "missing.md")
+    status = gsd.main(["--no-llm", "--quiet", "--input-dir", str(docs), "--output-dir",
+                       str(tmp_path / "out")])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    report_path = next(Path(p) for p in captured.out.splitlines() if "/run-" in p)
+    report = json.loads(report_path.read_text())
+    assert len(report["files_read"]) == 2000
+    assert [s["file"] for s in report["files_skipped"]] == ["dangling.md"]
+    assert "dangling.md" in captured.err
