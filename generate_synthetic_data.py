@@ -1023,6 +1023,10 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
 
 def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     parts = [p[0] for p in section.paragraphs if not p[0].endswith((":", "："))]
+    method = "the opening sentence of each paragraph and the items of each list and table"
+    if len(section.paragraphs) == 1 and not section.lists and not section.tables:
+        parts = list(section.paragraphs[0][:3])  # one paragraph: its lead is not enough
+        method = "the first sentences of its one paragraph"
     for block in section.lists:
         lead = f"{_strip_end(block.lead_in)}: " if block.lead_in.endswith((":", "：")) else ""
         parts.append(lead + "; ".join(_strip_end(i) for i in block.items) + ".")
@@ -1035,8 +1039,7 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     return [Draft(question, answer, (
         _where(section),
         f"The section has {len(section.paragraphs)} paragraph(s), {len(section.lists)} "
-        f"list(s) and {len(section.tables)} table(s); the summary takes the opening "
-        "sentence of each paragraph and the items of each list and table.",
+        f"list(s) and {len(section.tables)} table(s); the summary takes {method}.",
         "Joined in order, those statements give the summary."))]
 
 
