@@ -447,7 +447,7 @@ def normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
-@lru_cache(maxsize=1 << 16)  # a question or answer is looked at by several checks
+@lru_cache(maxsize=1 << 14)  # a question or answer is looked at by several checks
 def content_words(text: str) -> tuple[str, ...]:
     """Lower-case words worth matching on: no stopwords, no one- or two-letter words.
 
@@ -1515,7 +1515,9 @@ class Grounding:
 
 def _folded(text: str) -> str:
     """Compare text loosely: NFKC, lower case, one space. "Ａ  B" -> "a b" """
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+    if not text.isascii():  # NFKC changes nothing in ASCII text, and costs
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(text.lower().split())
 
 
 @lru_cache(maxsize=256)
