@@ -219,21 +219,23 @@ def test_import_has_no_effects(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def main_with_blocked(blocked, args, cwd):
+    """Run main(args) in a fresh interpreter in which importing `blocked` modules fails."""
+    code = ("import sys\n" + "".join(f"sys.modules[{m!r}] = None\n" for m in blocked) +
+            f"import generate_synthetic_data as g\nraise SystemExit(g.main({args!r}))")
+    return run_python(code, cwd)
+
+
 def test_no_llm_runs_with_lmdeploy_and_torch_blocked(tmp_path):
-    code = ("import sys\nsys.modules['lmdeploy'] = None\nsys.modules['torch'] = None\n"
-            "import generate_synthetic_data as g\n"
-            f"raise SystemExit(g.main(['--no-llm', '--quiet', '--input-dir', {str(ROOT / 'markdown_docs')!r},"
-            f" '--output-dir', {str(tmp_path / 'o')!r}]))")
-    result = run_python(code, tmp_path)
+    result = main_with_blocked(("lmdeploy", "torch"), [
+        "--no-llm", "--quiet", "--input-dir", str(ROOT / "markdown_docs"),
+        "--output-dir", str(tmp_path / "o")], tmp_path)
     assert result.returncode == 0, result.stderr
     assert len(list((tmp_path / "o").glob("train-*.json"))) == 1
 
 
 def test_default_mode_without_lmdeploy_names_the_fix(tmp_path):
-    code = ("import sys\nsys.modules['lmdeploy'] = None\n"
-            "import generate_synthetic_data as g\n"
-            f"raise SystemExit(g.main(['--input-dir', {str(ROOT / 'markdown_docs')!r},"
-            f" '--output-dir', {str(tmp_path / 'o')!r}]))")
-    result = run_python(code, tmp_path)
+    result = main_with_blocked(("lmdeploy",), [
+        "--input-dir", str(ROOT / "markdown_docs"), "--output-dir", str(tmp_path / "o")], tmp_path)
     assert result.returncode == 2
     assert "lmdeploy is not installed" in result.stderr and "--no-llm" in result.stderr
