@@ -66,6 +66,9 @@ DEFAULT_REQUEST_TIMEOUT = 600.0  # seconds for one reply from a server
 # A server that fails (connection refused, 429, 5xx, time-out) is asked again after
 # 1, 2, 4, ... seconds (with jitter), at most this many times per request.
 SERVER_TRIES = 6
+# On Ctrl-C or SIGTERM, replies already on their way are awaited this long, so that they
+# land in the cache instead of being lost.
+DRAIN_SECONDS = 10.0
 # An answer whose content words, numbers and quotes stand less than this much in its
 # source sections is rejected as ungrounded (any number or quote not there rejects it).
 DEFAULT_MIN_GROUNDING = 0.6
@@ -2186,6 +2189,11 @@ class Engine:
                  attempt: int) -> Iterator[tuple[int, Reply]]:
         raise NotImplementedError
 
+    def drain(self, seconds: float) -> Iterator[tuple[int, Reply]]:
+        """After an interrupt: send nothing more, and yield the replies of the last
+        generate() call that finish within `seconds`."""
+        return iter(())
+
     def close(self) -> None:
         pass
 
@@ -2312,7 +2320,7 @@ class OpenAIEngine(Engine):
 
     def __init__(self, config: Config) -> None:
         super().__init__(config)
-        self._stop = None
+        self._stop, self._results, self._in_flight = None, None, set()
 
     def identity(self) -> dict:
         return {**super().identity(), "base_url": self.config.base_url,
@@ -2371,7 +2379,8 @@ class OpenAIEngine(Engine):
             return
         self.calls += 1
         results: queue.Queue = queue.Queue()
-        self._stop = threading.Event()
+        self._stop, self._results = threading.Event(), results
+        self._in_flight = set()
         worker = threading.Thread(target=self._work, args=(requests, attempt, results),
                                   daemon=True)
         worker.start()
@@ -2382,6 +2391,24 @@ class OpenAIEngine(Engine):
                 raise item
             yield item
         worker.join()
+
+    def drain(self, seconds: float) -> Iterator[tuple[int, Reply]]:
+        import queue
+
+        if self._stop is None:
+            return
+        self._stop.set()  # requests not yet sent stay unsent
+        deadline = time.monotonic() + seconds
+        while True:
+            done = not self._in_flight  # a reply is queued before it leaves this set
+            try:
+                item = self._results.get(timeout=0.1)
+            except queue.Empty:
+                if done or time.monotonic() >= deadline:
+                    return
+                continue
+            if not isinstance(item, BaseException):
+                yield item
 
     def _work(self, requests: Sequence[LLMRequest], attempt: int, results) -> None:
         import asyncio
@@ -2402,8 +2429,12 @@ class OpenAIEngine(Engine):
 
         async def one(position: int, request: LLMRequest) -> None:
             async with limit:
-                if not self._stop.is_set():
-                    results.put((position, await self._ask(client, request, attempt)))
+                if self._stop.is_set():
+                    return
+                self._in_flight.add(position)
+                reply = await self._ask(client, request, attempt)
+                results.put((position, reply))
+                self._in_flight.discard(position)
 
         try:
             tasks = [asyncio.ensure_future(one(n, r)) for n, r in enumerate(requests)]
@@ -2487,14 +2518,20 @@ def _replies(requests: Sequence[LLMRequest], pending: list[int], attempt: int, e
         else:
             stats["from_cache"] += 1
             yield position, reply
-    for local, reply in engine.generate([requests[p] for p in unsent], attempt):
-        position = unsent[local]
+    try:
+        for local, reply in engine.generate([requests[p] for p in unsent], attempt):
+            position = unsent[local]
+            if cache is not None:
+                cache.put(keys[position], reply)
+            stats["requests_sent"] += 1
+            stats["input_tokens"] += reply.input_tokens
+            stats["output_tokens"] += reply.output_tokens
+            yield position, reply
+    except KeyboardInterrupt:  # keep what is already on its way, then stop
         if cache is not None:
-            cache.put(keys[position], reply)
-        stats["requests_sent"] += 1
-        stats["input_tokens"] += reply.input_tokens
-        stats["output_tokens"] += reply.output_tokens
-        yield position, reply
+            for local, reply in engine.drain(DRAIN_SECONDS):
+                cache.put(keys[unsent[local]], reply)
+        raise
 
 
 def generate_with_model(requests: Sequence[LLMRequest], engine, config: Config, stats: Counter,

@@ -188,3 +188,28 @@ def test_a_server_killed_mid_run_is_survived(docs, tmp_path):
     finally:
         time.sleep(3.5)
         server.stop()
+
+
+def test_ctrl_c_lets_replies_in_flight_land_in_the_cache(server, docs, tmp_path, monkeypatch):
+    monkeypatch.setattr(gsd, "DRAIN_SECONDS", 120.0)  # a slow CPU must not make this flaky
+    class InterruptedAfterFirst(gsd.OpenAIEngine):
+        def generate(self, requests, attempt):
+            for item in super().generate(requests, attempt):
+                yield item
+                raise KeyboardInterrupt  # Ctrl-C with the second request still in flight
+
+    config = gsd.build_config(args(docs, tmp_path, server.url, "--concurrency", 2, "--quiet"))
+    with pytest.raises(KeyboardInterrupt):
+        gsd.run(config, out=open("/dev/null", "w"), err=open("/dev/null", "w"),
+                engine=InterruptedAfterFirst(config))
+    cache = gsd.ReplyCache(config.cache_path)
+    saved = len(cache)
+    cache.close()
+    planned = len(gsd.plan_requests(*_documents(docs)))
+    # The first reply, and the one (or, racing the interrupt, two) that were in flight.
+    assert 2 <= saved <= 3 < planned
+
+
+def _documents(folder):
+    docs = [gsd.parse_document(p.read_text(), p.name, 1500) for p in sorted(folder.glob("*.md"))]
+    return docs, gsd.Corpus(docs)
