@@ -2581,10 +2581,12 @@ def _fallback_pairs(requests: Sequence[LLMRequest], rejected: list[tuple[int, di
 
 
 def _progress(total: int, unit: str, config: Config, err):
+    """A progress bar on stderr; into a log file (no terminal) a line every 30 s at most."""
     from tqdm import tqdm
 
+    terminal = hasattr(err, "isatty") and err.isatty()
     return tqdm(total=total, unit=unit, file=err, disable=config.quiet, leave=False,
-                dynamic_ncols=True)
+                dynamic_ncols=True, mininterval=0.1 if terminal else 30)
 
 
 def _run_engine(requests: Sequence[LLMRequest], engine: Engine, config: Config, stats: Counter,
