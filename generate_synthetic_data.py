@@ -1575,8 +1575,7 @@ def question_problem(question: str, answer: str) -> str | None:
     if not text or not answer.strip():
         return "empty"
     lowered = text.lower()
-    if not text.endswith(("?", "？")) and "?" not in text and "？" not in text and \
-            not any(word in lowered for word in _IMPERATIVES):
+    if "?" not in text and "？" not in text and not any(w in lowered for w in _IMPERATIVES):
         return "not_a_question"
     answer_words = set(content_words(answer))
     if len(answer_words) >= 4 and answer_words <= set(content_words(text)):
@@ -1586,7 +1585,7 @@ def question_problem(question: str, answer: str) -> str | None:
 
 def normalized_question(text: str) -> str:
     """The form exact duplicates share: "What is  X?" and "what is x" -> "what is x" """
-    return " ".join(_PUNCTUATION_RE.sub(" ", unicodedata.normalize("NFKC", text).lower()).split())
+    return " ".join(_PUNCTUATION_RE.sub(" ", _folded(text)).split())
 
 
 def _shingles(text: str, size: int = 4) -> set[str]:
@@ -1643,32 +1642,41 @@ def near_duplicate_pairs(questions: Sequence[str], threshold: float = NEAR_DUPLI
     return sorted(pairs)
 
 
+class _UnionFind:
+    """Items joined into groups; a group is named by its smallest item, so the result does
+    not depend on the order of the joins. join(3, 1); join(1, 2) -> find(3) == 1"""
+
+    def __init__(self) -> None:
+        self._parent: dict = {}
+
+    def find(self, item):
+        parent = self._parent
+        while parent.get(item, item) != item:
+            parent[item] = parent.get(parent[item], parent[item])  # halve the path
+            item = parent[item]
+        return item
+
+    def join(self, a, b) -> None:
+        a, b = self.find(a), self.find(b)
+        if a != b:
+            self._parent[max(a, b)] = min(a, b)
+
+
 def duplicate_clusters(pairs: Sequence[QAPair], threshold: float) -> list[list[int]]:
     """Groups of pair indices whose questions are equal once normalised or near-duplicates
     of each other (union-find over both relations); singletons are left out."""
-    parent = list(range(len(pairs)))
-
-    def root(n: int) -> int:
-        while parent[n] != n:
-            parent[n] = parent[parent[n]]
-            n = parent[n]
-        return n
-
+    groups = _UnionFind()
     first_seen: dict[str, int] = {}
     for n, qa in enumerate(pairs):
-        text = normalized_question(qa.question)
-        if text in first_seen:
-            parent[root(n)] = root(first_seen[text])
-        else:
-            first_seen[text] = n
+        groups.join(n, first_seen.setdefault(normalized_question(qa.question), n))
     unique = list(first_seen.values())
     # The document's title repeats in many questions; it says nothing about what is asked.
     stripped = [pairs[n].question.replace(pairs[n].section.doc_title, " ") for n in unique]
     for i, j in near_duplicate_pairs(stripped, threshold):
-        parent[root(unique[j])] = root(unique[i])
+        groups.join(unique[i], unique[j])
     clusters: dict[int, list[int]] = defaultdict(list)
     for n in range(len(pairs)):
-        clusters[root(n)].append(n)
+        clusters[groups.find(n)].append(n)
     return [members for members in clusters.values() if len(members) > 1]
 
 
@@ -1761,23 +1769,13 @@ def split_pairs(pairs: Sequence[QAPair], train_ratio: float, split_by: str, seed
     10 single-QA groups at 0.9 -> 9 train, 1 validation
     """
     keys_of = [group_key(qa, split_by) for qa in pairs]
-    merged: dict[str, str] = {}
-
-    def root(key: str) -> str:
-        while merged.get(key, key) != key:
-            key = merged[key]
-        return key
-
+    merged = _UnionFind()
     for members in linked:
-        first = root(keys_of[members[0]])
         for n in members[1:]:
-            other = root(keys_of[n])
-            if other != first:
-                merged[max(first, other)] = min(first, other)
-                first = min(first, other)
+            merged.join(keys_of[members[0]], keys_of[n])
     groups: dict[str, list[QAPair]] = defaultdict(list)
     for qa, key in zip(pairs, keys_of):
-        groups[root(key)].append(qa)
+        groups[merged.find(key)].append(qa)
     keys = sorted(groups)
     random.Random(f"{seed}:split").shuffle(keys)
     target = (1 - train_ratio) * len(pairs)
@@ -2098,15 +2096,14 @@ class ReplyCache:
     def __init__(self, path: Path) -> None:
         self.path, self._db = path, None
         if path.exists():
-            self._connect(create=False)
+            self._connect()
 
-    def _connect(self, create: bool) -> None:
+    def _connect(self) -> None:
         import sqlite3
 
         fix = f"delete {str(self.path)!r}, pass --cache with another path, or use --no-cache"
         try:
-            if create:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, isolation_level=None)
             tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             if not tables:  # a new file, or an empty one: nothing to overwrite
@@ -2135,7 +2132,7 @@ class ReplyCache:
 
     def put(self, key: str, reply: Reply) -> None:
         if self._db is None:
-            self._connect(create=True)
+            self._connect()
         self._db.execute("INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?)",
                          (key, reply.text, reply.finish_reason, reply.input_tokens,
                           reply.output_tokens, reply.error))
