@@ -1,127 +1,147 @@
-"""Fakes for the lmdeploy engine call, shared by the tests and by tests/fake_gpu_run.py.
+"""A model at our engine seam, as strict as the real thing.
 
-Only what lmdeploy.pipeline() returns is fake: FakePipeline checks each call against the
-real Pipeline signatures and answers with real lmdeploy Response objects."""
+FakeEngine answers only what the real grammar engine would let a model write for that
+request (every reply it makes is checked against the request's engine schema with the
+real xgrammar), and fails the way engines fail: a request that fails comes back as an
+"error" or "abort" reply, an engine that dies raises SyntheticDataError, Ctrl-C raises
+KeyboardInterrupt. Which reply a request gets is decided by `behaviour`, stable per
+prompt and spread over a run."""
 
 import hashlib
-import inspect
-import os
-import time
 import json
 import re
 from collections import Counter
+from functools import lru_cache
 
-import lmdeploy
-from lmdeploy import GenerationConfig
-from lmdeploy.messages import Response
-from lmdeploy.pipeline import Pipeline
+import pytest
 
 import generate_synthetic_data as gsd
 
-REAL_PIPELINE = lmdeploy.pipeline
-VARIANTS = {v.replace("_", " "): v for v in list(gsd.TYPE_INSTRUCTIONS)}
+xgr = pytest.importorskip("xgrammar", reason="xgrammar is a test dependency (requirements-dev.txt)")
+from xgrammar.testing import _is_grammar_accept_string  # noqa: E402
+
+KINDS = ("good", "bad_then_good", "hopeless", "length", "runaway", "error")
 
 
-def variant_of(messages):
-    return VARIANTS[re.search(r"Task \(([a-z ]+)\)", messages[-1]["content"]).group(1)]
+@lru_cache(maxsize=None)
+def _grammar(schema_text: str):
+    return xgr.Grammar.from_json_schema(schema_text)
 
 
-def good_reply(messages):
-    """A reply that matches the request's schema, built from the prompt's own section."""
-    variant = variant_of(messages)
-    body = re.search(r"<<<\n(.*?)\n>>>", messages[-1]["content"], re.S).group(1)
-    lines = [line for line in body.splitlines() if line.strip()]
-    sentence = next((line for line in lines if not line.startswith(("#", "|", "-", "="))), lines[-1])
-    reply = {"question": f"What does the section say ({variant})?", "answer": sentence,
-             "reasoning_steps": ["The section is the source.", f'It says: "{sentence}"']}
-    if variant == "true_false":
+def admits(schema: dict, text: str, complete: bool = True) -> bool:
+    """Whether the grammar lmdeploy compiles from `schema` lets a model write `text`
+    (all of it with `complete`, else as the start of a reply)."""
+    return _is_grammar_accept_string(_grammar(json.dumps(schema, ensure_ascii=False)), text,
+                                     require_termination=complete)
+
+
+def focus_text(request) -> str:
+    """A sentence of the request's section: the statement in focus, else its first fact."""
+    match = re.search(r'role="statement">\n(.*?)\n</document-text', request.messages[-1]["content"],
+                      re.S)
+    if match:
+        return match.group(1)
+    facts = request.section.facts
+    return facts[0].text if facts else request.section.heading
+
+
+def good_reply(request) -> dict:
+    """A reply that passes every check: the statement in focus, asked about plainly. The
+    question carries the request id, so that no two replies are duplicates."""
+    sentence = focus_text(request)
+    reply = {"question": f'What does "{request.section.heading}" state (case '
+                         f'{request.request_id[:8]})?',
+             "answer": sentence,
+             "reasoning_steps": [f'The answer comes from "{request.section.heading}".',
+                                 f'It says: "{sentence}"']}
+    if request.variant == "true_false":
         reply.update(statement=sentence, is_true=True)
-    elif variant == "fill_blank":
-        reply.update(sentence_with_blank="The ___ is here.", missing_words="lamp")
-    elif variant == "contextual_ambiguity":
+    elif request.variant == "fill_blank":
+        word = next((w for w in re.findall(r"\w{4,}", sentence)), "text")
+        reply.update(sentence_with_blank=sentence.replace(word, "___", 1), missing_words=word)
+    elif request.variant == "contextual_ambiguity":
         reply.update(readings=["one reading", "another reading"])
-    return json.dumps(reply, ensure_ascii=False)
+    return reply
 
 
-def behaviour(messages):
-    """Which kind of reply a prompt gets: stable per prompt, spread over the run."""
-    digest = int(hashlib.sha1(messages[-1]["content"].encode()).hexdigest(), 16)
-    return {0: "fenced", 1: "bad_then_good", 2: "hopeless", 3: "length", 4: "error"}.get(digest % 10, "good")
+def strictly_invalid(request) -> dict:
+    """A reply the grammar admits but our own checks refuse: a question too short to be
+    one (the grammar no longer enforces lengths)."""
+    return {**good_reply(request), "question": "Why"}
 
 
-class FakePipeline:
-    """What lmdeploy.pipeline() returns, minus the model: answers with real Responses."""
+def behaviour(request) -> str:
+    """Which kind of reply a request gets: stable per prompt, about half of them good."""
+    digest = int(hashlib.sha1(request.messages[-1]["content"].encode()).hexdigest(), 16)
+    return {0: "bad_then_good", 1: "hopeless", 2: "length", 3: "runaway", 4: "error"}.get(
+        digest % 10, "good")
 
-    def __init__(self, kinds=behaviour, interrupt_after=None, chunks=3, die_after=None,
-                 die_with="raise", delay=0.0, memory=None):
-        self.calls, self.closed, self.kinds, self.chunks = [], False, kinds, chunks
-        # "bad_then_good" prompts fail under the first sampling seed the model sees for them
-        # and succeed under any other; pass one dict to several fakes to make them one model.
+
+def reply_text(request, kind: str, seed: int, first_seed: dict) -> gsd.Reply:
+    """The reply a model constrained by the request's grammar gives, for a kind."""
+    schema = request.engine_schema
+    if kind in ("error", "abort"):
+        return gsd.Reply("", kind, 100, 0, f"{kind}: the engine could not serve this request")
+    good = json.dumps(good_reply(request), ensure_ascii=False)
+    if kind == "bad_then_good" and first_seed.setdefault(request.request_id, seed) == seed \
+            or kind == "hopeless":
+        text = json.dumps(strictly_invalid(request), ensure_ascii=False)
+    elif kind == "length":
+        text = good[: len(good) // 2]
+        assert admits(schema, text, complete=False)
+        return gsd.Reply(text, "length", 100, 4096)
+    elif kind == "runaway":  # closed a string early at a quote: only whitespace may follow
+        text = good[: good.index('"answer": "') + len('"answer": "') + 5] + '"' + " " * 200
+        assert admits(schema, text, complete=False)
+        return gsd.Reply(text, "length", 100, 4096)
+    else:
+        text = good
+    assert admits(schema, text), f"the grammar would not let a model write {text!r}"
+    return gsd.Reply(text, "stop", 100, len(text) // 4)
+
+
+class FakeEngine(gsd.Engine):
+    """The model behind our seam, minus the model (see the module docstring).
+
+    `kinds(request)` picks a reply kind; `die_after=K` makes the engine die (as a crashed
+    GPU engine does: SyntheticDataError) when the K+1-th reply would come;
+    `interrupt_after=K` raises KeyboardInterrupt there (Ctrl-C); `memory` shared between
+    fakes makes them one model for "bad_then_good"."""
+
+    kind = "fake"
+    failure_limit = 10  # like a server: failing everything ends the run
+
+    def __init__(self, config, kinds=behaviour, die_after=None, interrupt_after=None,
+                 memory=None):
+        super().__init__(config)
+        self.kinds, self.die_after, self.interrupt_after = kinds, die_after, interrupt_after
         self.first_seed = {} if memory is None else memory
-        self.seen = Counter()
-        self.interrupt_after = interrupt_after
-        self.die_after, self.die_with, self.delay = die_after, die_with, delay
-        self.finished = 0  # final Responses handed out
+        self.asked: list[tuple[str, int]] = []  # (request id, seed) of every ask answered
+        self.opened = self.closed = 0
+        self.answered = 0
 
-    def stream_infer(self, *args, **kwargs):
-        bound = inspect.signature(Pipeline.stream_infer).bind(self, *args, **kwargs)
-        prompts, configs = bound.arguments["prompts"], bound.arguments["gen_config"]
-        assert isinstance(prompts, list) and all(isinstance(p, list) for p in prompts)
-        assert isinstance(configs, list) and len(configs) == len(prompts)
-        assert all(isinstance(c, GenerationConfig) for c in configs)
-        self.calls.append((prompts, configs, bound.arguments))
-        return self._answer(prompts, configs)
+    def open(self):
+        self.opened += 1
 
-    def _answer(self, prompts, configs):
-        """Like lmdeploy 0.18 with stream_response=False: each request yields its text in
-        delta chunks with finish_reason None, then an empty final Response that carries the
-        finish_reason; requests interleave and finish out of order."""
-        streams = [self._responses(index, prompts[index], configs[index].random_seed)
-                   for index in reversed(range(len(prompts)))]
-        while streams:
-            for stream in list(streams):
-                response = next(stream, None)
-                if response is None:
-                    streams.remove(stream)
-                    continue
-                if self.interrupt_after is not None and sum(self.seen.values()) >= self.interrupt_after:
-                    raise KeyboardInterrupt
-                if response.finish_reason is not None:
-                    if self.die_after is not None and self.finished >= self.die_after:
-                        self._die()
-                    self.finished += 1
-                    time.sleep(self.delay)
-                yield response
-
-    def _die(self):
-        """The engine goes away after `die_after` replies: an exception, or the process."""
-        if self.die_with == "exit":
-            os._exit(1)
-        raise RuntimeError("CUDA error: an illegal memory access was encountered")
-
-    def _responses(self, index, messages, seed):
-        key = messages[-1]["content"]
-        self.seen[key] += 1
-        kind = self.kinds(messages)
-        text, reason = good_reply(messages), "stop"
-        if kind == "fenced":
-            text = f"```json\n{text}\n```\nI hope this helps."
-        elif kind == "bad_then_good" and self.first_seed.setdefault(key, seed) == seed \
-                or kind == "hopeless":
-            text = '{"question": "half a reply'
-        elif kind == "length":
-            text, reason = text[: len(text) // 2], "length"
-        elif kind == "error":
-            yield Response(text="", generate_token_len=0, input_token_len=100, finish_reason="error",
-                           index=index, error_code="INTERNAL_ERROR", error_message="engine failure")
-            return
-        cuts = [len(text) * k // self.chunks for k in range(self.chunks + 1)]
-        for a, b in zip(cuts, cuts[1:]):
-            yield Response(text=text[a:b], generate_token_len=b // 4, input_token_len=100, index=index)
-        yield Response(text="", generate_token_len=len(text) // 4, input_token_len=100,
-                       finish_reason=reason, index=index)
+    def generate(self, asks):
+        self.calls += 1
+        order = list(range(len(asks)))
+        order = order[1::2] + order[::2]  # replies finish out of order
+        for position in order:
+            if self.die_after is not None and self.answered >= self.die_after:
+                raise gsd.SyntheticDataError("the engine failed: RuntimeError: CUDA error")
+            if self.interrupt_after is not None and self.answered >= self.interrupt_after:
+                raise KeyboardInterrupt
+            ask = asks[position]
+            self.asked.append((ask.request.request_id, ask.seed))
+            self.answered += 1
+            yield position, reply_text(ask.request, self.kinds(ask.request), ask.seed,
+                                       self.first_seed)
 
     def close(self):
-        self.closed = True
+        self.closed += 1
+        return None
 
 
+def counts(requests, kinds=behaviour) -> Counter:
+    return Counter(kinds(r) for r in requests)

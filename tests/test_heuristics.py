@@ -23,12 +23,12 @@ def section_with(text):
 def test_plan_counts_follows_the_seed_shares_by_largest_remainder(n_facts, total):
     counts, _ = gsd.plan_counts(n_facts)
     assert sum(counts.values()) == total
-    assert set(counts) == set(gsd.TYPE_PERCENT)
+    assert set(counts) == set(gsd.type_percent())
 
 
 def test_plan_counts_exact_at_100_facts():
     counts, _ = gsd.plan_counts(100)
-    assert counts == gsd.TYPE_PERCENT
+    assert counts == gsd.type_percent()
 
 
 def test_one_fact_section_is_not_padded_with_every_type():
@@ -41,7 +41,7 @@ def test_carry_gives_every_type_its_share_over_many_small_sections():
     for _ in range(20):  # twenty five-fact sections = 100 facts
         counts, carry = gsd.plan_counts(5, carry)
         totals.update(counts)
-    assert dict(totals) == gsd.TYPE_PERCENT
+    assert dict(totals) == gsd.type_percent()
 
 
 GENERATOR_CASES = [
@@ -80,7 +80,7 @@ GENERATOR_CASES = [
                          ids=[c[0] for c in GENERATOR_CASES])
 def test_generator_uses_the_pattern_of_the_text(name, question_type, text, check):
     section, corpus = section_with(text)
-    drafts = gsd.GENERATORS[question_type](section, corpus)
+    drafts = gsd.QUESTION_TYPES[question_type](section, corpus)
     assert drafts, f"{question_type} found no candidate"
     assert any(check(d) for d in drafts), [d.answer for d in drafts]
 
@@ -90,7 +90,7 @@ def test_generator_uses_the_pattern_of_the_text(name, question_type, text, check
                                            "contextual_ambiguity", "critical_analysis"])
 def test_no_pattern_means_no_question(question_type):
     section, corpus = section_with("# S\nThe lamp is blue and round.\n")
-    assert gsd.GENERATORS[question_type](section, corpus) == []
+    assert gsd.QUESTION_TYPES[question_type](section, corpus) == []
 
 
 def test_false_statement_changes_one_detail_and_answer_quotes_original():
@@ -122,24 +122,15 @@ def test_comparative_uses_sibling_sections():
     assert drafts and "strict" in drafts[0].answer and "loose" in drafts[0].answer
 
 
-def heuristic_pairs_of(paths):
-    report = gsd.RunReport()
-    docs = [gsd.parse_document(gsd.decode_markdown(p.read_bytes()), p.name, 1500) for p in paths]
-    corpus = gsd.Corpus(docs)
-    pairs = [qa for d in docs for qa in gsd.heuristic_qa_pairs(d, corpus, 7, report)]
-    return pairs, report
-
-
 def words(text):
     return re.findall(r"[^\W_]+", text.lower())
 
 
-def test_every_heuristic_answer_comes_from_its_sections(sample_docs):
-    pairs, _ = heuristic_pairs_of(sorted(sample_docs.glob("*.md")))
-    assert len(pairs) > 50
+def test_every_heuristic_answer_comes_from_its_sections(sample_pairs):
+    assert len(sample_pairs) > 50
     glue = set("no is more less than the limit text sets it results in because so that for "
                "step due to leads true false says stands refers back sentence before".split())
-    for qa in pairs:
+    for qa in sample_pairs:
         source = " ".join(s.body for s in (qa.section, *qa.related)).lower()
         vocabulary = set(words(source))
         missing = [w for w in words(qa.answer) if w not in vocabulary and w not in glue
@@ -147,25 +138,29 @@ def test_every_heuristic_answer_comes_from_its_sections(sample_docs):
         assert not missing, (qa.question_type, qa.answer, missing)
 
 
-def test_every_type_is_produced_on_the_sample_documents(sample_docs):
-    pairs, report = heuristic_pairs_of(sorted(sample_docs.glob("*.md")))
-    assert {qa.question_type for qa in pairs} == set(gsd.QUESTION_TYPES)
-    assert report.produced == Counter(qa.question_type for qa in pairs)
-    assert all(report.produced[t] <= report.requested[t] for t in gsd.QUESTION_TYPES)
+def test_every_type_is_produced_on_the_sample_documents(sample_pairs, sample_library):
+    produced = Counter(qa.question_type for qa in sample_pairs)
+    requested = gsd.requested_counts(sample_library.documents)
+    assert set(produced) == set(gsd.QUESTION_TYPES)
+    assert all(produced[t] <= requested[t] for t in gsd.QUESTION_TYPES)
 
 
-def test_reasoning_steps_name_the_heading_path_and_quote_support(sample_docs):
-    pairs, _ = heuristic_pairs_of(sorted(sample_docs.glob("*.md")))
-    for qa in pairs:
+def test_reasoning_steps_name_the_heading_path_and_quote_support(sample_pairs):
+    for qa in sample_pairs:
         assert len(qa.reasoning_steps) >= 3
         assert " > ".join(qa.section.heading_path) in qa.reasoning_steps[0]
 
 
-def test_one_fact_based_per_fact_and_one_summary_per_section(sample_docs):
-    pairs, report = heuristic_pairs_of(sorted(sample_docs.glob("*.md")))
-    docs = [gsd.parse_document(gsd.decode_markdown(p.read_bytes()), p.name, 1500)
-            for p in sorted(sample_docs.glob("*.md"))]
-    sections = [s for d in docs for s in d.sections if s.facts]
-    counts = Counter(qa.question_type for qa in pairs)
+def test_one_fact_based_per_fact_and_one_summary_per_section(sample_pairs, sample_library):
+    sections = [s for d in sample_library.documents for s in d.sections if s.facts]
+    counts = Counter(qa.question_type for qa in sample_pairs)
     assert counts["fact_based"] == sum(len(s.facts) for s in sections)
     assert counts["section_summary"] == len(sections)
+
+
+def test_the_type_table_is_complete():
+    for row in gsd.QUESTION_TYPES.values():
+        assert row.difficulty in ("easy", "medium", "hard")
+        assert row.share in ("fact", "section") or 0 < row.share <= 100
+        assert row.variants and all(v.instruction for v in row.variants)
+        assert callable(row.generate)

@@ -1,5 +1,6 @@
 """Inputs that must never crash the parser: fuzzed text and bytes, pathological shapes."""
 
+
 import json
 from pathlib import Path
 
@@ -23,10 +24,10 @@ def check_document(text):
         start, end = section.span
         assert 0 <= start <= end <= len(text)
         assert all(f.text.strip() for f in section.facts)
-    report = gsd.RunReport()
-    for qa in gsd.heuristic_qa_pairs(document, corpus, 1, report):
+    for qa in gsd.heuristic_qa_pairs(document, corpus, 1):
         assert qa.question.strip() and qa.answer.strip() and len(qa.reasoning_steps) >= 2
-        assert [e.messages[0]["role"] for e in gsd.chat_examples(qa)] == ["user"] * 4
+        for level in range(len(gsd.COT_LEVELS)):
+            assert gsd.chat_example(qa, level).messages[0]["role"] == "user"
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -72,5 +73,5 @@ def test_symlink_loop_and_thousands_of_tiny_files(tmp_path, capsys):
     report_path = next(Path(p) for p in captured.out.splitlines() if "/run-" in p)
     report = json.loads(report_path.read_text())
     assert len(report["files_read"]) == 2000
-    assert [s["file"] for s in report["files_skipped"]] == ["dangling.md"]
+    assert [s["source"] for s in report["files_skipped"]] == ["dangling.md"]
     assert "dangling.md" in captured.err

@@ -1,14 +1,8 @@
-"""Checks before writing: grounding, question form, duplicates, leakage, the dataset card."""
-
-import json
-import re
-from collections import Counter
-from pathlib import Path
+"""The review (pure): grounding, question form, duplicates, the leakage check."""
 
 import pytest
 
 import generate_synthetic_data as gsd
-from conftest import ROOT
 
 SOURCE = ("Riders must be at least 16 years old. A rider under 18 must wear a helmet. "
           "Fines are 75 CAD, doubled in school zones.")
@@ -71,6 +65,12 @@ def make_pairs(rows):
             for q, a in rows]
 
 
+def keys_of(pairs):
+    """The PairKeys a run's store would hold for these pairs, with their grounding."""
+    return [gsd.PairKey.of(n, qa, gsd.grounding(qa.answer, qa.section.body, qa.question).score)
+            for n, qa in enumerate(pairs)]
+
+
 def test_dedup_removes_exactly_the_duplicates_and_keeps_the_best_grounded():
     pairs = make_pairs([
         ("What must riders be?", "Riders must be at least 16 years old."),          # 0 kept
@@ -80,10 +80,12 @@ def test_dedup_removes_exactly_the_duplicates_and_keeps_the_best_grounded():
         ("How much are the fines?", "Fines are 75 CAD."),                           # 4 kept
         ("How much are fines in Riverbend?", "75 CAD, doubled in school zones."),   # 5 kept
     ])
-    kept, rejections, scores, linked = gsd.review_pairs(pairs, 0.0, keep_duplicates=False)
-    assert [qa.question for qa in kept] == [pairs[n].question for n in (0, 2, 4, 5)]
-    assert sorted(r.qa.question for r in rejections) == sorted(pairs[n].question for n in (1, 3))
-    assert {r.reason for r in rejections} == {"duplicate"} and linked == []
+    result = gsd.deduplicate(keys_of(pairs), keep_duplicates=False)
+    assert [k.index for k in result.kept] == [0, 2, 4, 5]
+    assert sorted(d.index for d, _, _ in result.dropped) == [1, 3]
+    assert {reason for _, reason, _ in result.dropped} == {"duplicate"}
+    assert {kept.index for _, _, kept in result.dropped} == {2}
+    assert result.linked == []
 
 
 def test_kept_near_duplicates_never_straddle_the_split():
@@ -91,80 +93,48 @@ def test_kept_near_duplicates_never_straddle_the_split():
             for n in range(10)]
     rows += [(f"What is the fine for riding on sidewalks in zone {n}?", "Fines are 75 CAD.")
              for n in range(10)]
-    pairs = make_pairs(rows)
-    kept, _, _, linked = gsd.review_pairs(pairs, 0.0, keep_duplicates=True)
-    assert len(kept) == 20 and linked
+    result = gsd.deduplicate(keys_of(make_pairs(rows)), keep_duplicates=True)
+    kept, linked = result.kept, result.linked
+    assert len(kept) == 20 and linked and not result.dropped
     for seed in range(20):
         train, validation = gsd.split_pairs(kept, 0.5, "qa", seed, linked)
-        sides = {qa.qa_id: "train" for qa in train} | {qa.qa_id: "validation" for qa in validation}
+        sides = {k.qa_id: "train" for k in train} | {k.qa_id: "validation" for k in validation}
         for members in linked:
             assert len({sides[kept[n].qa_id] for n in members}) == 1
 
 
 def test_leakage_check_catches_a_planted_leak():
-    pairs = make_pairs([("What must riders be?", "Riders must be at least 16 years old."),
-                        ("How much are the fines?", "Fines are 75 CAD.")])
-    planted = make_pairs([("What must riders  be?", "At least 16 years old.")])
+    pairs = keys_of(make_pairs([("What must riders be?", "Riders must be at least 16 years old."),
+                                ("How much are the fines?", "Fines are 75 CAD.")]))
+    planted = keys_of(make_pairs([("What must riders  be?", "At least 16 years old.")]))
     assert gsd.leaked_questions(pairs, pairs[1:]) == ["how much are the fines"]
     assert gsd.leaked_questions(pairs[:1], planted) == ["what must riders be"]
     assert gsd.leaked_questions(pairs[:1], pairs[1:]) == []
 
 
-def heuristic_pairs_of_samples():
-    docs = [gsd.parse_document(gsd.decode_markdown(p.read_bytes()), p.name, 1500)
-            for p in sorted((ROOT / "markdown_docs").glob("*.md"))]
-    corpus = gsd.Corpus(docs)
-    return [qa for d in docs for qa in gsd.heuristic_qa_pairs(d, corpus, 3, gsd.RunReport())]
+@pytest.mark.parametrize("question, answer, reason", [
+    ("What must riders be?", "Riders must be at least 16 years old.", None),
+    ("What must riders be?", "Riders must be at least 17 years old.", "ungrounded"),
+    ("Riders.", "Riders must be at least 16 years old.", "not_a_question"),
+    ("", "Riders must be at least 16 years old.", "empty"),
+], ids=["good", "wrong-number", "statement", "empty"])
+def test_check_pair_names_the_first_problem(question, answer, reason):
+    qa = make_pairs([(question, answer)])[0]
+    score, rejected = gsd.check_pair(qa, qa.section.body, gsd.DEFAULT_MIN_GROUNDING)
+    assert (rejected.reason if rejected else None) == reason
+    assert 0 <= score <= 1
 
 
-def test_heuristic_answers_pass_grounding_by_construction():
-    pairs = heuristic_pairs_of_samples()
-    _, rejections, scores, _ = gsd.review_pairs(pairs, gsd.DEFAULT_MIN_GROUNDING, True)
-    assert not [r.record() for r in rejections if r.reason == "ungrounded"]
-    assert min(scores.values()) >= gsd.DEFAULT_MIN_GROUNDING
+def test_grounding_off_keeps_an_ungrounded_answer():
+    qa = make_pairs([("What must riders be?", "Riders must be at least 17 years old.")])[0]
+    assert gsd.check_pair(qa, qa.section.body, 0.0)[1] is None
 
 
-def run_cli(capsys, *args):
-    status = gsd.main([str(a) for a in args])
-    captured = capsys.readouterr()
-    assert status == 0, captured.err
-    return {Path(p).name.split("-")[0]: Path(p) for p in captured.out.splitlines()}, captured.err
-
-
-def test_card_and_report_agree_with_the_files(capsys, tmp_path):
-    files, err = run_cli(capsys, "--no-llm", "--format", "jsonl", "--input-dir",
-                         ROOT / "markdown_docs", "--output-dir", tmp_path)
-    examples = {name: [json.loads(line) for line in files[name].read_text().splitlines()]
-                for name in ("train", "validation")}
-    report = json.loads(files["run"].read_text())
-    card = files["card"].read_text()
-    for name, rows in examples.items():
-        qa_ids = {e["metadata"]["qa_id"] for e in rows}
-        assert f"| {name} | {len(qa_ids)} | {len(rows)} |" in card
-    every = examples["train"] + examples["validation"]
-    by_type = Counter(e["metadata"]["question_type"] for e in every if e["metadata"]["cot"] == "none")
-    for question_type, row in report["per_type"].items():
-        assert row["accepted"] == by_type[question_type]
-        assert row["produced"] - sum(row["rejected"].values()) == row["accepted"]
-        assert re.search(rf"\| {question_type} \| \w+ \| {row['requested']} \| {row['produced']} "
-                         rf"\| {sum(row['rejected'].values())} \| {row['accepted']} \|", card)
-    assert "Passed: no question text is in both splits." in card
-    assert report["leakage"]["questions_in_both_splits"] == 0
-    assert sum(report["grounding_histogram"].values()) == report["qa_pairs"]
-    rejected = [json.loads(line) for line in files["rejected"].read_text().splitlines()] \
-        if "rejected" in files else []
-    assert Counter(r["reason"] for r in rejected) == Counter(report["rejected"])
-
-
-def test_switches_turn_the_filters_off(capsys, tmp_path, write_docs):
-    text = "# A\nRiders must be at least 16 years old.\n\n# B\nRiders must be at least 16 years old.\n"
-    docs = write_docs({"twice.md": text})
-    files, _ = run_cli(capsys, "--no-llm", "--input-dir", docs, "--output-dir", tmp_path / "a")
-    filtered = json.loads(files["run"].read_text())
-    files, _ = run_cli(capsys, "--no-llm", "--keep-duplicates", "--min-grounding", 0,
-                       "--input-dir", docs, "--output-dir", tmp_path / "b")
-    raw = json.loads(files["run"].read_text())
-    assert filtered["rejected"].get("duplicate", 0) + filtered["rejected"].get("near_duplicate", 0) > 0
-    assert "duplicate" not in raw["rejected"] and "near_duplicate" not in raw["rejected"]
-    assert raw["qa_pairs"] > filtered["qa_pairs"]
-    assert raw["leakage"]["questions_in_both_splits"] == 0
+def test_heuristic_answers_pass_grounding_by_construction(sample_pairs):
+    ungrounded = []
+    for qa in sample_pairs:
+        sources = " ".join(s.body for s in qa.sources)
+        score, rejected = gsd.check_pair(qa, sources, gsd.DEFAULT_MIN_GROUNDING)
+        if rejected and rejected.reason == "ungrounded":
+            ungrounded.append(rejected.record())
+    assert not ungrounded
