@@ -2145,6 +2145,12 @@ def schema_errors(value: object, schema: dict, where: str = "reply") -> list[str
     return errors
 
 
+_FENCE_RE = re.compile(r"^\s*```[\w-]*\s*\n?|\n?\s*```\s*$")
+# strict=False: a raw newline or tab inside a string (llama.cpp's grammar lets a model
+# write one) is unambiguous, so it is read, not rejected.
+_LENIENT_JSON = json.JSONDecoder(strict=False)
+
+
 def parse_reply(text: str, schema: dict) -> dict:
     """The reply's JSON object, after repairing what is mechanical: code fences around it,
     text before or after it, a raw newline inside a string. Raises
@@ -2152,14 +2158,14 @@ def parse_reply(text: str, schema: dict) -> dict:
 
     '```json\\n{"a": 1}\\n``` Hope this helps' -> {"a": 1} (if the schema allows it)
     """
-    body = re.sub(r"^\s*```[\w-]*\s*\n?|\n?\s*```\s*$", "", text.strip())
+    body = text.strip()
+    if "```" in body:
+        body = _FENCE_RE.sub("", body)
     start = body.find("{")
     if start < 0:
         raise ReplyError("invalid_json", "no JSON object in the reply")
     try:
-        # strict=False: a raw newline or tab inside a string (llama.cpp's grammar lets a
-        # model write one) is unambiguous, so it is read, not rejected.
-        value, _ = json.JSONDecoder(strict=False).raw_decode(body, start)
+        value, _ = _LENIENT_JSON.raw_decode(body, start)
     except json.JSONDecodeError as error:
         raise ReplyError("invalid_json", error.msg) from None
     errors = schema_errors(value, schema)

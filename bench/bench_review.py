@@ -8,7 +8,6 @@ with small edits until there are enough, so that exact and near duplicates are p
 Target (issue 6): the duplicate search under a few seconds at 100,000 examples."""
 
 import argparse
-import io
 import sys
 import tempfile
 import time
@@ -28,24 +27,34 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.input_dir or corpus.generated(2_000_000, Path(tmp) / "docs")
-        config = gsd.build_config(["--no-llm", "--quiet", "--input-dir", str(folder)])
-        report = gsd.RunReport()
-        documents = gsd.load_documents(config, report, print)
-        pairs = gsd.heuristic_pairs(documents, gsd.Corpus(documents), config, report, io.StringIO())
+        library = gsd.load_documents(folder, gsd.DEFAULT_MAX_SECTION_TOKENS, print)
+    pairs = [qa for d in library.documents
+             for qa in gsd.heuristic_qa_pairs(d, gsd.Corpus([d]), gsd.DEFAULT_SEED)]
     wanted = args.examples // len(gsd.COT_LEVELS)
     pairs = (pairs * (wanted // max(1, len(pairs)) + 1))[:wanted]
     pairs = [p if n % 3 else gsd.dataclasses.replace(p, qa_id=f"{p.qa_id}-{n}", question=p.question + " ")
              for n, p in enumerate(pairs)]
     start = time.perf_counter()
-    clusters = gsd.duplicate_clusters(pairs, gsd.NEAR_DUPLICATE)
+    sources = {}
+    checked = []
+    for qa in pairs:
+        text = sources.setdefault(qa.section.key, qa.section.body)
+        score, rejected = gsd.check_pair(qa, text, gsd.DEFAULT_MIN_GROUNDING)
+        if rejected is None:
+            checked.append(gsd.PairKey.of(len(checked), qa, score))
+    check = time.perf_counter() - start
+    start = time.perf_counter()
+    clusters = gsd.duplicate_clusters(checked, gsd.NEAR_DUPLICATE)
     dedup = time.perf_counter() - start
     start = time.perf_counter()
-    kept, rejections, _, _ = gsd.review_pairs(pairs, gsd.DEFAULT_MIN_GROUNDING, False)
+    reviewed = gsd.deduplicate(checked, False)
     whole = time.perf_counter() - start
     print(f"QA pairs {len(pairs)} ({len(pairs) * len(gsd.COT_LEVELS)} examples)")
+    print(f"grounding and question checks  {check:.2f} s  ({len(checked)} pass)")
     print(f"duplicate search      {dedup:.2f} s  ({sum(len(c) for c in clusters)} pairs in "
           f"{len(clusters)} clusters)")
-    print(f"whole review          {whole:.2f} s  (kept {len(kept)}, rejected {len(rejections)})")
+    print(f"deduplication         {whole:.2f} s  (kept {len(reviewed.kept)}, dropped "
+          f"{len(reviewed.dropped)})")
 
 
 if __name__ == "__main__":

@@ -74,7 +74,7 @@ def main() -> None:
                 wall, cpu = time.perf_counter(), time.process_time()
                 report = gsd.run(config, out=io.StringIO(), err=io.StringIO())
                 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                sent = report["llm"]["requests_sent"]
+                sent = report.llm.requests_sent
                 print(f"concurrency {concurrency:>3}: {sent} requests in {wall:6.1f} s = "
                       f"{sent / wall:5.2f} requests/s; script CPU {cpu / sent * 1000:6.1f} ms "
                       f"per request vs {wall / sent * 1000:7.1f} ms wall per request")
