@@ -127,31 +127,7 @@ only own same also just more most less least few many much one two three per via
 within without after before during between among through against above below up down out
 off again further once here any each same new used use using""".split())
 
-MODAL_RE = re.compile(
-    r"\b(must not|must|shall not|shall|should not|should|may not|may|cannot|can not|can|"
-    r"is required to|are required to|is prohibited|are prohibited|is not permitted|"
-    r"are not permitted|needs to|need to)\b", re.IGNORECASE)
-CONDITION_RE = re.compile(r"^(if|when|whenever|unless|once|where|in case)\b\s*(.+?),\s*(.+)$",
-                          re.IGNORECASE)
-QUALIFIER_RE = re.compile(
-    r"\b(except|unless|however|but|although|provided that|only if|otherwise|instead)\b",
-    re.IGNORECASE)
-DEFINITION_RE = re.compile(
-    r"^(?P<term>[^.:;]{2,60}?)\s+(?:means|refers to|is defined as|stands for)\s+(?P<def>.+)$",
-    re.IGNORECASE)
-ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w-]*\s+){1,7}[A-Z]?[\w-]*)\s+\(([A-Z][A-Z0-9]{1,9})\)")
-ANAPHOR_RE = re.compile(r"^(This|That|These|Those|It|They|Such)\b\s*(\w+)?", re.UNICODE)
-CONNECTIVE_RE = re.compile(r"^(?:However|Therefore|Otherwise|Thus|Also|In addition|As a result|"
-                           r"Consequently|Instead|Then),\s*")
 NUMBER_RE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)*(?![\w])")
-POLARITY_SWAPS = (
-    (r"\bmust not\b", "must"), (r"\bmust\b", "must not"),
-    (r"\bmay not\b", "may"), (r"\bmay\b", "may not"),
-    (r"\bcannot\b", "can"), (r"\bcan\b", "cannot"),
-    (r"\bshould not\b", "should"), (r"\bshould\b", "should not"),
-    (r"\bis not\b", "is"), (r"\bis\b", "is not"),
-    (r"\bare not\b", "are"), (r"\bare\b", "are not"),
-)
 CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 # --- Prompts for the model (the LLM path). Domain-agnostic on purpose: the document's
@@ -312,6 +288,7 @@ class Fact:
     text: str
     kind: str  # "sentence", "list_item" or "table_row"
     previous: str = ""  # the sentence before it in the same paragraph, if any
+    label: str = ""  # a bold pseudo-heading the paragraph opens with ("Warm-Up")
 
 
 @dataclass(frozen=True)
@@ -348,6 +325,7 @@ class Section:
     lists: tuple[ListBlock, ...] = ()
     tables: tuple[Table, ...] = ()
     codes: tuple[CodeBlock, ...] = ()
+    language: str = ""  # detect_language of its prose: "en", "zh", ... or "" (unknown)
 
     @cached_property
     def key(self) -> str:
@@ -466,12 +444,12 @@ _SENTENCE_END = re.compile(r"([.!?…]+)([\"'”’)\]]*)(\s+)|([。！？]+[”
 def _ends_with_abbreviation(before: str) -> bool:
     """True when the word ending `before` is an abbreviation, an initial or a dotted name.
 
-    "see e.g" -> True, "Chapter No" -> True, "in the U.S" -> True, "ride slowly" -> False
+    "see e.g" -> True, "Chapter No" -> True, "the EU-U.S" -> True, "ride slowly" -> False
     """
     match = re.search(r"(\S+)$", before)
     if not match:
         return False
-    word = match.group(1).lstrip("([\"'“‘")
+    word = match.group(1).lstrip("([\"'“‘").rsplit("-", 1)[-1]  # "EU-U.S" -> "U.S"
     if word.lower() in ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
         return True
     return bool(re.fullmatch(r"(?:[A-Za-z]\.)+[A-Za-z]", word))
@@ -532,16 +510,43 @@ def content_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in words if (len(w) > 2 or w.isdigit()) and w not in STOPWORDS)
 
 
+# A sentence that points at what follows it (a list, code) means nothing on its own.
+_FORWARD_RE = re.compile(r"\b(?:the following|as follows|shown below|listed below|below:)|"
+                         r"(?:如下|以下(?:代码|命令|示例|内容|几|步骤)|下面的?(?:代码|命令|示例|例子))",
+                         re.IGNORECASE)
+
+
 def is_fact(text: str) -> bool:
     """A fact says something on its own: three words or more (six CJK characters), and it
     is not a lead-in that ends with a colon.
 
     "Riders must be 16." -> True;  "Parking:" -> False;  "See below" -> False
     """
-    if text.endswith((":", "：")):
+    if text.endswith((":", "：")) or _FORWARD_RE.search(text):
         return False
     cjk = len(CJK_RE.findall(text))
     return cjk >= 6 or len(text.split()) >= 3
+
+
+# Lines that are about the document, not statements of it: badges and metadata, captions,
+# include directives, and pure pointers elsewhere.
+_JUNK_RE = re.compile(
+    r"^(?:stability|added in|deprecated since|source code|filename|file name|version|status|"
+    r"author|last updated|文件名|(?:listing|figure|fig\.|table|示例|代码清单|清单|图|表) ?"
+    r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{%", re.IGNORECASE)
+_POINTER_RE = re.compile(
+    r"^(?:see|refer to|read more|learn more|more information|check out|for (?:more )?"
+    r"(?:information|details|an example|examples|a (?:full|complete) list)\b[^.]*\bsee)\b"
+    r"|^(?:参见|详见|请参见|请参阅|更多(?:信息|内容|细节)?(?:请)?(?:参见|参阅|见))", re.IGNORECASE)
+
+
+def is_junk(text: str) -> bool:
+    """A line that says nothing a reader would be asked about.
+
+    "Stability: 2 - Stable" -> True;  "See the API page for details." -> True;
+    "{{#include ../listings/main.rs}}" -> True;  "Riders must be 16." -> False
+    """
+    return bool(_JUNK_RE.search(text) or _POINTER_RE.match(text))
 
 
 def join_parent(parent: str, child: str) -> str:
@@ -555,6 +560,48 @@ def join_parent(parent: str, child: str) -> str:
     if parent.endswith((":", "：")):
         return f"{parent} {child}"
     return f"{parent.rstrip('.;。')} — {child}"
+
+
+_EN_FUNCTION_WORDS = frozenset(
+    "the a an of to and in is are was were be been for that with on by as it its this these or "
+    "from at not no can must may will should shall which when if you your we our us they their "
+    "any all each such under has have had do does than other into only".split())
+
+
+def detect_language(text: str) -> str:
+    """The language of a text by its script and, for Latin script, by its function words;
+    "" when neither tells.
+
+    "数据集的说明和用法" -> "zh";  "Riders must stop at the light." -> "en";
+    "Fahrer müssen an der Ampel halten." -> ""
+    """
+    han = len(re.findall(r"[\u3400-\u9fff]", text))
+    kana = len(re.findall(r"[\u3040-\u30ff]", text))
+    hangul = len(re.findall(r"[\uac00-\ud7af]", text))
+    words = re.findall(r"[^\W\d_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+",
+                       re.sub(r"`[^`]*`", " ", text))  # code says nothing of the language
+    units = han + kana + hangul + len(words)
+    if not units:
+        return ""
+    if kana and (kana + han) / units > 0.4:
+        return "ja"
+    if hangul / units > 0.4:
+        return "ko"
+    if han / units > 0.4:
+        return "zh"
+    function = sum(w.lower() in _EN_FUNCTION_WORDS for w in words)
+    if len(words) < 12 and all(w.isascii() for w in words):
+        return "en"  # too few words to count; plain ASCII letters are taken as English
+    return "en" if words and function / len(words) >= 0.15 else ""
+
+
+def _strip_end(text: str) -> str:
+    """ "Stop here.;" -> "Stop here" """
+    return text.rstrip(" .;:。：；")
+
+
+def _capitalize(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def stable_id(*parts: object) -> str:
@@ -614,16 +661,44 @@ def _markdown_parser():
 
 
 def _inline_text(token) -> str:
-    """Plain text of an inline token: markup dropped, inline HTML (comments) dropped."""
-    parts = []
-    for child in token.children or ():
-        if child.type in ("text", "code_inline"):
-            parts.append(child.content)
+    """Plain text of an inline token: markup dropped (code spans keep their backticks),
+    inline HTML (comments) dropped, an image replaced by its alt text."""
+    return _inline_parts(token)[1]
+
+
+def _inline_parts(token) -> tuple[str, str, bool]:
+    """(bold label, text, whether the text is only links or images) of an inline token.
+
+    A paragraph that opens with a short bold phrase ending in "." or ":" (a pseudo-heading)
+    gives that phrase as the label, apart from the sentence after it:
+    "**Warm-Up.** Wait 30 minutes." -> ("Warm-Up", "Wait 30 minutes.", False)
+    "[Docs](x) [API](y)" -> ("", "Docs API", True)
+    """
+    parts, label, linked, plain = [], "", 0, 0
+    children = list(token.children or ())
+    if len(children) >= 3 and children[0].type == "strong_open":
+        close = next((n for n, c in enumerate(children) if c.type == "strong_close"), 0)
+        inner = "".join(c.content for c in children[1:close] if c.type in ("text", "code_inline"))
+        if close and re.search(r"[.:：。]\s*$", inner) and len(inner.split()) <= 8 and \
+                "".join(c.content for c in children[close + 1:] if c.type == "text").strip():
+            label, children = _strip_end(inner.strip()), children[close + 1:]
+    depth = 0
+    for child in children:
+        if child.type == "link_open":
+            depth += 1
+        elif child.type == "link_close":
+            depth -= 1
+        elif child.type in ("text", "code_inline", "image"):
+            text = f"`{child.content}`" if child.type == "code_inline" else child.content
+            parts.append(text)
+            if text.strip():
+                if depth or child.type == "image":
+                    linked += 1
+                else:
+                    plain += 1
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif child.type == "image":
-            parts.append(child.content)
-    return normalize_space("".join(parts))
+    return label, normalize_space("".join(parts)), bool(linked) and not plain
 
 
 def _block_end(tokens: list, start: int) -> int:
@@ -655,6 +730,17 @@ class _Heading:
     line: int
 
 
+_HTML_HEADING_RE = re.compile(r"\s*<h(?P<level>[1-6])\b[^>]*>(?P<text>.*?)</h(?P=level)\s*>",
+                              re.IGNORECASE | re.DOTALL)
+
+
+def _html_text(html_source: str) -> str:
+    """The text of an HTML fragment: "<b>Q &amp; A</b>?" -> "Q & A?" """
+    import html
+
+    return normalize_space(html.unescape(re.sub(r"<[^>]+>", "", html_source)))
+
+
 def _units(tokens: list) -> Iterator[_Heading | _Unit]:
     """Yield each heading and each uncuttable piece of content, in document order."""
     index = 0
@@ -663,6 +749,14 @@ def _units(tokens: list) -> Iterator[_Heading | _Unit]:
         end = _block_end(tokens, index)
         if token.type == "heading_open":
             yield _Heading(int(token.tag[1:]), _inline_text(tokens[index + 1]), token.map[0])
+        elif token.type == "html_block" and (match := _HTML_HEADING_RE.match(token.content)):
+            text = _html_text(match["text"])
+            if text:
+                yield _Heading(int(match["level"]), text, token.map[0])
+            rest = [_html_text(p) for p in re.split(r"</p>|\n\s*\n|<br\s*/?>",
+                                                    token.content[match.end():])]
+            if any(rest):
+                yield _Unit("html_text", tuple(p for p in rest if p), tuple(token.map))
         elif token.type in ("bullet_list_open", "ordered_list_open"):
             inner = index + 1
             while inner < end - 1:
@@ -689,19 +783,21 @@ def parse_document(text: str, source: str, max_section_tokens: int) -> Document:
     # (heading path, line of the heading or None for a preamble, units under it)
     groups: list[tuple[tuple[str, ...], int | None, list[_Unit]]] = []
     stack: list[_Heading] = []
-    first_h1 = None
+    first_h1 = first_heading = None
     for item in _units(tokens):
         if isinstance(item, _Heading):
             while stack and stack[-1].level >= item.level:
                 stack.pop()
             stack.append(item)
             first_h1 = first_h1 or (item.text if item.level == 1 else None)
+            first_heading = first_heading or item.text
             groups.append((tuple(h.text for h in stack), item.line, []))
             continue
         if not groups:
             groups.append(((), None, []))
         groups[-1][2].append(item)
-    title = front_title or first_h1 or Path(source).stem.replace("_", " ").replace("-", " ")
+    title = front_title or first_h1 or first_heading or \
+        Path(source).stem.replace("_", " ").replace("-", " ")
     sections = []
     for path, head_line, units in groups:
         for chunk_no, chunk in enumerate(_chunk_units(units, text, offsets, max_section_tokens)):
@@ -709,8 +805,11 @@ def parse_document(text: str, source: str, max_section_tokens: int) -> Document:
             span = (offsets[start_line], offsets[min(chunk[-1].lines[1], len(offsets) - 1)])
             section = _build_section(chunk, text, span, source, title, path or (title,),
                                      len(sections))
-            if section.facts or section.codes:
+            if section.facts or section.codes or section.lists or section.tables:
                 sections.append(section)
+    # A section too short or too technical to tell its language takes the document's.
+    language = detect_language(" ".join(f"{' '.join(s.heading_path)} {s.body}" for s in sections))
+    sections = [s if s.language else dataclasses.replace(s, language=language) for s in sections]
     return Document(source, title, tuple(sections))
 
 
@@ -751,29 +850,31 @@ class _SectionBuilder:
             self._add_item(unit)
             return
         self._close_list()
-        if unit.kind == "paragraph":
-            self._add_prose([t for t in unit.tokens if t.type == "inline"])
-        elif unit.kind == "blockquote":
-            self._add_prose([t for t in unit.tokens if t.type == "inline"])
+        if unit.kind in ("paragraph", "blockquote"):
+            for inline in (t for t in unit.tokens if t.type == "inline"):
+                label, text, only_links = _inline_parts(inline)
+                if not only_links:
+                    self._add_prose(text, label)
+        elif unit.kind == "html_text":
+            for text in unit.tokens:
+                self._add_prose(text, "")
         elif unit.kind == "table":
             self._add_table(unit.tokens)
         elif unit.kind in ("fence", "code_block"):
             self.codes.append(CodeBlock(self.lead_in, unit.tokens[0].content.rstrip("\n")))
             self.lead_in = ""
 
-    def _add_prose(self, inlines: list) -> None:
-        for inline in inlines:
-            text = _inline_text(inline)
-            sentences = tuple(split_sentences(text))
-            if not sentences:
-                continue
-            self.paragraphs.append(sentences)
-            previous = ""
-            for sentence in sentences:
-                if is_fact(sentence):
-                    self.facts.append(Fact(sentence, "sentence", previous))
-                previous = sentence
-            self.lead_in = sentences[-1]
+    def _add_prose(self, text: str, label: str) -> None:
+        sentences = tuple(s for s in split_sentences(text) if not is_junk(s))
+        if not sentences:
+            return
+        self.paragraphs.append(sentences)
+        previous = ""
+        for sentence in sentences:
+            if is_fact(sentence):
+                self.facts.append(Fact(sentence, "sentence", previous, label))
+            previous = sentence
+        self.lead_in = sentences[-1]
 
     def _add_item(self, unit: _Unit) -> None:
         if unit.group != self._list_group:
@@ -787,7 +888,7 @@ class _SectionBuilder:
         if item:  # the item with its nested items, for procedures and summaries
             self._list_items.append(item)
         for own, full in texts:
-            if is_fact(full) and own:
+            if own and is_fact(full) and is_fact(own) and not is_junk(own):
                 self.facts.append(Fact(full, "list_item"))
 
     def _close_list(self) -> None:
@@ -836,7 +937,9 @@ def _list_item_texts(tokens: tuple, root: str) -> list[tuple[str, str]]:
         elif token.type == "list_item_close":
             open_items.pop()
         elif token.type == "inline" and open_items:
-            items[open_items[-1]][0].append(_inline_text(token))
+            _, text, only_links = _inline_parts(token)
+            if not only_links:  # an item that is only a link (a table of contents) says nothing
+                items[open_items[-1]][0].append(text)
     result: list[tuple[str, str]] = []
     for parts, parent in items:
         own = normalize_space(" ".join(parts))
@@ -851,10 +954,1064 @@ def _build_section(units: list[_Unit], text: str, span: tuple[int, int], source:
     for unit in units:
         builder.add(unit)
     body = _HTML_COMMENT_RE.sub("", text[span[0]:span[1]]).strip()
-    return Section(source, title, path, span, index, body, **builder.finish())
+    parts = builder.finish()
+    return Section(source, title, path, span, index, body, **parts,
+                   language=detect_language(_prose_of(parts, path)))
+
+
+def _prose_of(parts: dict, path: Sequence[str]) -> str:
+    """A section's words for telling its language: headings, sentences, list items."""
+    return " ".join([*path, *(s for p in parts["paragraphs"] for s in p),
+                     *(i for block in parts["lists"] for i in block.items)])
 
 # =============================================================================
-# 6. Question types: one heuristic (--no-llm) generator per type, each with its row of
+# 6. Languages: what the heuristics say in each language, and how they read its
+#    sentences. One Language subclass and one row of LANGUAGES per language (pure)
+# =============================================================================
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A clause with a modal verb: "A rider under 18 must wear a helmet" -> subject "a rider
+    under 18", modal "must", negative False, predicate "wear a helmet", verb "wear"."""
+
+    subject: str
+    modal: str
+    negative: bool
+    predicate: str
+    verb: str
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A plain clause: its subject, and what the heuristics can ask of it. `question` is a
+    question whose answer is `answer` (both without framing); `why` says what in the
+    sentence answers it; `kind` is "rule", "action", "copula", "definition" or "entity"."""
+
+    kind: str
+    subject: str
+    question: str
+    answer: str
+    why: str
+    predicate: str = ""  # what the sentence says of its subject: "must wear a helmet"
+    rule: Rule | None = None
+
+
+@dataclass(frozen=True)
+class Split:
+    """A sentence cut at a clause boundary: `main` and the clause that `marker` opens.
+    "If a lamp fails, the rider must stop." -> Split("If", "a lamp fails", "the rider must
+    stop", leading=True)."""
+
+    marker: str
+    clause: str
+    main: str
+    leading: bool
+
+
+class Language:
+    """The words and sentence patterns of one language. Subclasses fill the template table
+    `T` and the readers (statement, condition, cause, ...); a reader returns None when a
+    sentence does not have the shape it needs, and then no question is made from it."""
+
+    code = ""
+    end = "."
+    T: dict[str, str] = {}
+
+    def fmt(self, key: str, **values) -> str:
+        return self.T[key].format(**values)
+
+    def title(self, section: Section) -> str:
+        return self.fmt("title", title=section.doc_title)
+
+    def frame(self, section: Section, question: str, answer: str = "") -> str:
+        """The question with the document named (and the API its section is about, unless
+        the question or the answer names it), so that it makes sense on its own; the frame
+        is picked by the question's hash (the same question, the same frame)."""
+        entity = heading_entity(section.heading)
+        if entity and entity not in question and entity.strip("`") not in answer:
+            return self.fmt("frame_entity", doc=self.title(section), entity=entity, q=question)
+        frames = self.T["frames"].split("|")
+        pick = int(stable_id(question), 16) % len(frames)
+        return frames[pick].format(doc=self.title(section), q=question)
+
+    def sentence(self, text: str) -> str:
+        """ "wear a helmet" -> "Wear a helmet." """
+        text = text.strip()
+        if not text:
+            return text
+        text = text[:1].upper() + text[1:]
+        return text if text[-1] in ".!?。！？" or text.endswith("```") else text + self.end
+
+    def quote(self, text: str) -> str:
+        return self.fmt("quote", text=text)
+
+    def steps(self, section: Section, topic: str, support: str, why: str,
+              other: tuple[Section, str] | None = None) -> tuple[str, ...]:
+        """Reasoning in three or four steps: where the answer comes from, the sentence that
+        supports it (and one of another section), and why it answers the question."""
+        path = " > ".join(section.heading_path)
+        where = "step_where" if topic not in (section.heading, section.doc_title) else "step_in"
+        steps = [self.fmt(where, topic=topic, doc=self.title(section), path=path),
+                 self.fmt("step_support", text=support)]
+        if other:
+            steps.append(self.fmt("step_other", heading=other[0].heading, text=other[1]))
+        steps.append(why)
+        return tuple(steps)
+
+    # --- readers: a language's sentence shapes (None: not this shape) ---------------
+    def statement(self, text: str, entity: str, lower: Callable[[str], str]) -> Statement | None:
+        return None
+
+    def condition(self, text: str) -> Split | None:
+        return None
+
+    def cause(self, text: str) -> Split | None:
+        return None
+
+    def qualifier(self, text: str) -> Split | None:
+        return None
+
+    def quantity(self, text: str, lower) -> tuple[str, str, str] | None:
+        """(the amount as said, its unit, a question it answers) for a sentence that
+        states one amount."""
+        return None
+
+    def limit(self, text: str) -> tuple[str, float, str, bool] | None:
+        """(phrase, number, unit, upper) for a rule with one numeric limit."""
+        return None
+
+    def falsified(self, text: str) -> tuple[str, str, str] | None:
+        """(false statement, what was changed, into what) by one grammar-safe change."""
+        return None
+
+    def anaphor(self, text: str, previous: str) -> tuple[str, str] | None:
+        """(the referring phrase, what it refers to in the previous sentence)."""
+        return None
+
+    def is_instruction(self, item: str) -> bool:
+        return False
+
+    def goal(self, text: str) -> str | None:
+        """What a procedure or command achieves, from a lead-in or a heading, as the words
+        after "how do you": "To record a baseline:" -> "record a baseline"."""
+        return None
+
+    def blank_terms(self, text: str, section: Section, defined: frozenset[str]) -> list[str]:
+        return []
+
+
+def _number_swapped(text: str, number: re.Match) -> tuple[str, str, str]:
+    """(the text with one amount changed to one it does not hold, the old value, the new).
+
+    "wait 30 minutes" at 30 -> ("wait 60 minutes", "30", "60");  "1,500 m" -> "3,000 m"
+    """
+    value = number.group()
+    present = set(NUMBER_RE.findall(text))
+    grouped = "," in value and "." not in value
+    amount = float(value.replace(",", "")) if grouped or "," not in value else None
+    if amount is None:  # a decimal comma: change the digits before it
+        head, _, tail = value.partition(",")
+        changed = f"{int(head) * 2 + 1},{tail}"
+    else:
+        step = amount if amount >= 2 else 2
+        candidate = amount * 2 if amount >= 2 else amount + 2
+        while True:
+            changed = (f"{candidate:,.0f}" if grouped else f"{candidate:g}") \
+                if candidate == int(candidate) else f"{candidate:g}"
+            if changed not in present:
+                break
+            candidate += step
+    return text[:number.start()] + changed + text[number.end():], value, changed
+
+
+# --- English -----------------------------------------------------------------
+
+_EN_VERB_BASES = frozenset("""accept access add affect allow apply block build call cancel
+cause change check clean close collect compare compile connect contain control convert copy
+cover create decode define delete deliver describe disable disclose display emit enable
+encode end ensure expose extend fetch fill follow format generate get give govern grant
+handle have hold identify ignore implement import include install invoke issue keep list
+load lock make manage map match measure mean modify move need offer open own parse pass pay
+perform permit place prevent print process produce protect provide publish read receive
+record reduce register reject release remove rename replace report represent request
+require reserve reset resolve restrict retain return review run save select send serve set
+share show sort specify start stop store submit support take throw track transfer trigger
+update upgrade use validate verify watch wrap write yield""".split())
+_EN_PREPOSITIONS = frozenset("to with from on for into in about at by of over under".split())
+# Modal phrases with an auxiliary: (question auxiliary, the words after the subject, the
+# plural form): "needs to" -> "what does X need to do?", "They need to".
+_EN_PERIPHRASTIC = {"is required to": ("is", "required to", "are required to"),
+                    "are required to": ("are", "required to", "are required to"),
+                    "needs to": ("does", "need to", "need to"),
+                    "need to": ("do", "need to", "need to"),
+                    "has to": ("does", "have to", "have to"),
+                    "have to": ("do", "have to", "have to")}
+_EN_QUANTIFIERS = frozenset("both either neither each all some any none many most several one "
+                            "others another".split())
+_EN_PRONOUNS = frozenset("it they this these that those he she we you i there here one".split())
+_EN_CLAUSE_WORDS = frozenset("that which who whom whose where when if is are was were be has "
+                             "have had do does did can may must will shall should would "
+                             "could might".split())
+_EN_PERSONS = frozenset("""rider user operator owner person driver applicant employee customer
+member developer author contributor maintainer administrator admin student child parent
+tenant landlord buyer seller vendor visitor guest patient subscriber licensee licensor
+recipient partner party controller processor reviewer caller""".split())
+_EN_PARTICIPLES = frozenset("""built done given made run set shown taken written sent held
+kept left found known seen chosen driven ridden hidden broken spoken frozen stolen thrown
+drawn grown begun put read cut shut split spread bound paid laid said sold told meant lost won
+struck hung brought bought caught taught thought sought""".split())
+# Words that open a reduced clause ("if needed", "when possible"), never a condition to ask.
+_EN_REDUCED = frozenset("""needed necessary possible any present applicable available
+required appropriate desired specified provided set used given not so ever enabled disabled
+omitted true false called supported""".split())
+_EN_MODALS = (r"must|shall|should|may|can|cannot|will|might|is required to|are required to|"
+              r"needs to|need to|has to|have to")
+_EN_RULE_RE = re.compile(rf"^(?P<subj>[^,;:()]+?)\s+(?P<modal>{_EN_MODALS})(?P<neg>\s+not)?"
+                         r"\s+(?P<pred>(?:(?:also|only|always|never|still|first|then|now)\s+)?"
+                         r"(?P<verb>[a-z]+)\b.*)$")
+_EN_BE_RE = re.compile(r"^(?P<subj>[^,;:()]+?)\s+(?P<be>is|are)(?P<neg>\s+not)?\s+(?P<comp>.+)$")
+_EN_ACTION_RE = re.compile(r"^(?P<subj>[^,;:()]+?)\s+(?P<neg>(?:does|do) not\s+)?(?P<verb>[a-z]+)"
+                           r"\s+(?P<obj>.+)$")
+_EN_IMPLICIT_RE = re.compile(r"^(?P<adv>[A-Z][a-z]+ly\s+)?(?P<verb>[A-Za-z][a-z]+s)\s+(?P<rest>.+)$")
+_EN_EVENT_RE = re.compile(r"^(?P<verb>Emitted|Called|Fired|Raised|Returned|Thrown|Triggered)"
+                          r"\s+(?P<marker>when|if|after|before|once)\s+(?P<rest>.+)$")
+_EN_DEFINITION_RE = re.compile(
+    r"^(?P<term>[^.:;,]{2,60}?)\s+(?P<verb>means|refers to|is defined as|stands for)\s+(?P<def>.+)$",
+    re.IGNORECASE)
+_EN_LEAD_CONDITION_RE = re.compile(
+    r"^(?P<marker>If|When|Whenever|Once|In case)\s+(?P<clause>[^,;]+?),\s+(?:then\s+)?(?P<main>.+)$")
+_EN_TRAIL_CONDITION_RE = re.compile(
+    r"^(?P<main>.+?)(?<!\beven)(?<!\bonly)(?<!\bas)(?<!\bexcept)(?<!\bespecially)(?<!\bor)"
+    r"(?<!\band),?\s+(?P<marker>if|when|whenever|once)\s+(?P<clause>.+)$")
+_EN_CAUSE_RE = re.compile(r"^(?P<main>.+?),?\s+(?P<marker>because|due to|so that|in order to)\s+"
+                          r"(?P<clause>.+)$")
+_EN_RESULT_RE = re.compile(r"^(?P<main>.+?),\s+which\s+(?P<marker>results in|leads to|causes)\s+"
+                           r"(?P<clause>.+)$")
+_EN_QUALIFIER_RE = re.compile(r"^(?P<main>.+?),?\s+(?P<marker>except|unless|only if|provided that)"
+                              r"\s+(?P<clause>.+)$")
+_EN_UNIT_RE = re.compile(r"(?<![\w.§#/-])(?P<number>\d+(?:\.\d+)?)\s?(?P<unit>%|[a-zA-Z°µ][\w/°]*)")
+_EN_REFERENCE_WORDS = frozenset("""listing chapter section figure table step version v
+page line rule article part item appendix rfc iso utf es ecma""".split())
+_EN_LIMIT_RE = re.compile(r"\b(?P<phrase>at least|at most|no more than|no less than|not more "
+                          r"than|not less than|up to|a maximum of|a minimum of|more than|less "
+                          r"than|exceed|below|above)\s+(?P<number>\d+(?:\.\d+)?)\s?"
+                          r"(?P<unit>%|[a-zA-Z°][\w/°]*)")
+# Phrases that set a ceiling; the others set a floor. "must not exceed 20" turns a floor
+# phrase into a ceiling.
+_EN_UPPER = ("at most", "no more than", "not more than", "up to", "a maximum of", "less than",
+             "below")
+_EN_NEGATIONS = re.compile(r"\b(?:not|no|never|cannot|none|nothing|neither|nor|without)\b|n't\b",
+                           re.IGNORECASE)
+_EN_ANAPHOR_RE = re.compile(r"^(?P<phrase>(?P<det>This|That|These|Those)\s+(?P<noun>[a-z][a-z-]{2,}))\b")
+_EN_GOAL_RE = re.compile(r"^To\s+(?P<goal>[a-z][^,:;]{3,80}?)\s*(?:,.*)?[:：]?$")
+
+
+def _en_third_person(base: str) -> str:
+    """ "return" -> "returns", "match" -> "matches", "apply" -> "applies", "have" -> "has" """
+    if base == "have":
+        return "has"
+    if re.search(r"(s|sh|ch|x|z|o)$", base):
+        return base + "es"
+    if re.search(r"[^aeiou]y$", base):
+        return base[:-1] + "ies"
+    return base + "s"
+
+
+_EN_VERB_FORMS = {_en_third_person(b): b for b in _EN_VERB_BASES}
+
+
+def _en_gerund_base(word: str) -> str | None:
+    """ "Installing" -> "install", "Creating" -> "create", "Running" -> "run", "Parking" -> None"""
+    word = word.lower()
+    if not word.endswith("ing"):
+        return None
+    stem = word[:-3]
+    for candidate in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if candidate in _EN_VERB_BASES:
+            return candidate
+    return None
+
+
+def _plain_subject(subject: str) -> bool:
+    """A noun phrase short and simple enough to ask about: no clause inside, no pronoun.
+
+    "A rider under 18" -> True;  "The lamp emits light that" -> False;  "It" -> False
+    """
+    words = subject.lower().split()
+    if words in (["you"], ["we"]):
+        return True
+    if len(words) == 1 and words[0] in _EN_QUANTIFIERS:
+        return False
+    return 0 < len(words) <= 7 and not (set(words) & (_EN_CLAUSE_WORDS | _EN_PRONOUNS)) and \
+        words[0] not in ("and", "or", "but", "so", "nor", "also", "then", "however") and \
+        words[-1] not in ("and", "or", "but", "nor", "of", "the", "a", "an") and \
+        subject.count("`") % 2 == 0 and \
+        not re.search(r"[\"“”()\[\]{}]|[.!?]\s|\s(?:The|A|An)\s", subject)
+
+
+def _en_head(subject: str) -> str:
+    """The noun a subject is about: "a rider under 18" -> "rider" """
+    words = subject.lower().split()
+    for n, word in enumerate(words):
+        if n and word in _EN_PREPOSITIONS | {"that", "which", "who", "with"}:
+            return words[n - 1]
+    return words[-1] if words else ""
+
+
+def _en_pronoun(subject: str) -> str:
+    """ "a rider under 18" -> "They";  "the lamp" -> "It";  "scooters" -> "They" """
+    lowered = subject.lower()
+    if lowered in ("you", "we"):
+        return lowered.capitalize()
+    head = _en_head(subject).strip("`")
+    plural = " and " in f" {lowered} " or (head.endswith("s") and not head.endswith(
+        ("ss", "us", "is", "ics")) and len(head) > 3)
+    return "They" if plural or head in _EN_PERSONS else "It"
+
+
+def _en_split_condition(text: str) -> Split | None:
+    """A sentence with a condition clause at its start or end, cut at the clause boundary.
+
+    "If a lamp fails, the rider must stop." -> Split("if", "a lamp fails", "the rider must stop")
+    "Data is kept even if you leave." -> None (no condition to cut at)
+    """
+    body = _EN_CONNECTIVE_RE.sub("", _strip_end(text))
+    match = _EN_LEAD_CONDITION_RE.match(body)
+    leading = bool(match)
+    if not match:
+        match = _EN_TRAIL_CONDITION_RE.match(body)
+        if not match or len(match["main"].split()) < 3:
+            return None
+    clause, main = match["clause"].strip(), match["main"].strip()
+    words = clause.split()
+    first = words[0].lower() if words else ""
+    if len(words) < 2 or len(words) > 25 or first in _EN_REDUCED | _EN_PRONOUNS or \
+            first.endswith(("ing", "ed")) or first in _EN_PARTICIPLES or \
+            re.search(r"[;{}]|Default:", clause + main) or (not leading and "," in clause) or \
+            main.split()[-1].lower() in _DANGLING_EN or \
+            main.count("`") % 2 or clause.count("`") % 2 or main.count("(") != main.count(")"):
+        return None
+    return Split(match["marker"].lower(), clause, main, leading)
+
+
+class English(Language):
+    code, end = "en", "."
+    T = {
+        "title": '"{title}"',
+        "quote": '"{text}"',
+        "frames": "According to {doc}, {q}|In {doc}, {q}",
+        "frame_entity": "In {doc}, for {entity}, {q}",
+        "step_where": "The question is about {topic}, which {doc} covers under \"{path}\".",
+        "step_in": "The answer is in {doc}, under \"{path}\".",
+        "step_support": 'That section says: "{text}"',
+        "step_other": 'The section "{heading}" adds: "{text}"',
+        "why_rule": 'Its subject is {subject}, and "{modal}" states what {subject} {modal} {verb}.',
+        "why_action": 'Its subject is {subject}; the words after "{verb}" are the answer.',
+        "why_copula": "It says what {subject} {be}.",
+        "why_definition": 'It defines "{term}".',
+        "why_entity": "It describes {entity}, the subject of that section.",
+        "why_question_heading": "The section's heading asks this question, and its text answers it.",
+        "why_recall": "The figure it gives is {value}.",
+        "why_cell": 'The "{column}" cell of that row holds the answer.',
+        "why_limit": "The rule allows {bound} {number} {unit}; {probe} {unit} is {relation} "
+                     "than {number} {unit}, so it {verdict} the rule.",
+        "why_chain": "Together the two statements answer both parts of the question.",
+        "why_term_chain": "That is what the document calls \"{term}\", so its rule on \"{term}\" applies.",
+        "why_condition": 'The situation in the question is the condition "{marker} {clause}", '
+                         "so the statement's consequence applies.",
+        "why_cause": 'The words "{marker}" introduce the reason.',
+        "why_result": 'The words "{marker}" introduce the result.',
+        "why_qualifier": 'The words "{marker}" open the qualification.',
+        "why_however": 'The next sentence opens with "However" and qualifies it.',
+        "why_summary": "The section has {paragraphs} paragraph(s), {lists} list(s) and {tables} "
+                       "table(s); the summary takes {method}.",
+        "method_openings": "the opening sentence of each paragraph and the items of each list",
+        "method_one_paragraph": "the first sentences of its one paragraph",
+        "why_list": "The list has {count} items, given here in order.",
+        "why_table": "The table has {rows} rows; its first column names them.",
+        "why_steps": "The section gives an ordered list of {count} steps.",
+        "why_code": "The code right after that sentence is what it refers to.",
+        "why_explain": "The section's opening sentences explain {entity}.",
+        "why_compare_rows": 'The table has a row for "{a}" and one for "{b}"; the cells that '
+                            "differ are compared.",
+        "why_compare": "Each section opens by describing its subject; set side by side, they "
+                       "show the difference.",
+        "why_false": 'The statement says "{new}" where the text says "{old}", so it is false.',
+        "why_true": "The statement matches the text, so it is true.",
+        "why_blank": "The blank stands where the sentence names {kind}.",
+        "blank_code": "an identifier",
+        "blank_defined": "a term the document defines",
+        "blank_amount": "an amount with its unit",
+        "blank_heading": "the subject of its section",
+        "why_anaphor": 'Read with the sentence before it, "{phrase}" points to {target}.',
+        "why_acronym": '"{short}" is not spelled out in this section; {other} spells it out.',
+        "q_situation": "{situation}. {ask}",
+        "q_topic": "{q} regarding {topic}?",
+        "q_what_happens": "what happens {marker} {clause}?",
+        "q_why": "why {clause}?",
+        "q_reason": "what is the reason that {clause}?",
+        "q_result": "what does it lead to when {clause}?",
+        "q_follows": "{premise} What follows from this?",
+        "q_exception": "what exception is made to the statement that {clause}?",
+        "q_however": "{premise} What qualifies this statement?",
+        "q_condition": "under what condition {clause}?",
+        "q_limit": "would {probe} {unit} meet the requirement in the section \"{heading}\"?",
+        "q_cell": 'what is the "{column}" for "{row}" in the table in "{heading}"?',
+        "q_table_true": 'in the table in "{heading}", "{row}" has a "{column}" of {value}',
+        "q_summary": 'Summarize the section "{heading}" of {doc}.',
+        "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
+        "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
+        "q_table": 'Summarize the table in the section "{heading}" of {doc}.',
+        "q_steps": "what are the steps, in order, to {goal}?",
+        "q_how": "how do you {goal}?",
+        "q_explain": "what is {entity}?",
+        "q_explain_call": "what does {entity} do?",
+        "q_compare_rows": 'how do "{a}" and "{b}" differ in the table in "{heading}"?',
+        "q_compare": "how do {a} and {b} differ?",
+        "q_true_false": "True or false: according to {doc}, {statement}",
+        "q_blank": "Fill in the blank ({doc}): {sentence}",
+        "q_anaphor": 'what does "{phrase}" refer to in the sentence "{sentence}"?',
+        "q_acronym": 'what does "{short}" stand for?',
+        "q_chain": "{first}, and what is {term}?",
+        "q_term_rule": "{ask}",
+        "a_true": "True. {text}",
+        "a_false": "False. {text}",
+        "a_limit_yes": "Yes. {rule} {probe} {unit} is within that limit.",
+        "a_limit_no": "No. {rule} {probe} {unit} is {relation} than that.",
+        "a_anaphor": "It refers to {target}, from the sentence before: \"{previous}\"",
+        "a_acronym": "{expansion}.",
+        "a_compare": "{a} {x}, while {b} {y}.",
+        "a_term_chain": "It counts as {a} {term} (\"{definition}\"), so {answer}",
+        "a_table": "By \"{what}\", the table lists: {rows}.",
+        "join": "; ",
+        "and": " and ",
+    }
+
+    def statement(self, text, entity, lower):
+        """What a sentence lets one ask, in the most specific form that fits.
+
+        ("Riders must wear a helmet.", "") -> "what must riders do?" / "They must wear a
+        helmet.";  ("Returns the number of bytes.", "`buf.length`") -> "what does
+        `buf.length` return?" / "The number of bytes."
+        """
+        body = _EN_CONNECTIVE_RE.sub("", _strip_end(text))
+        if entity and (found := self._entity(body, entity)):
+            return found
+        definition = _EN_DEFINITION_RE.match(body)
+        if definition and len(definition["term"].split()) <= 5 and \
+                not _DEPENDENT_START.match(definition["term"]):
+            term = definition["term"].strip().strip("*_\"“”'‘’")
+            verb = definition["verb"].lower()
+            ask = "stand for" if verb == "stands for" else "mean"
+            return Statement("definition", term, f'what does "{term}" {ask}?',
+                             f"It {verb} {definition['def']}.",
+                             self.fmt("why_definition", term=term), f"{verb} {definition['def']}")
+        split = _en_split_condition(body)
+        condition, main = (f" {split.marker} {split.clause}", split.main) if split and \
+            split.marker != "once" else ("", body)
+        return self._rule(main, condition, lower) or self._copula(main, condition, lower) or \
+            self._action(main, condition, lower)
+
+    def rule(self, text: str, lower) -> Rule | None:
+        match = _EN_RULE_RE.match(text)
+        if not match or not _plain_subject(match["subj"]):
+            return None
+        modal = match["modal"]
+        negative = bool(match["neg"]) or modal == "cannot"
+        return Rule(lower(match["subj"]), modal, negative, match["pred"], match["verb"])
+
+    def _rule(self, main, condition, lower):
+        rule = self.rule(main, lower)
+        if not rule or not _whole_predicate(rule.predicate):
+            return None
+        subject, modal, verb = rule.subject, rule.modal, rule.verb
+        pronoun, neg = _en_pronoun(subject), " not" if rule.negative else ""
+        words = rule.predicate.split()
+        passive = verb == "be" and len(words) > 1 and (
+            re.fullmatch(r"[a-z]+ed", words[1]) or words[1] in _EN_PARTICIPLES)
+        if modal in _EN_PERIPHRASTIC:  # "is required to", "needs to", "has to"
+            aux, ask, plural_form = _EN_PERIPHRASTIC[modal]
+            question = f"what {aux} {subject}{neg} {ask} do{condition}?"
+            said = f"{plural_form if pronoun != 'It' else modal}{neg}"
+        else:
+            ask = "can" if modal == "cannot" else modal
+            what = "be done with " + subject if passive else \
+                f"{subject}{neg} {verb if verb in ('be', 'have') else 'do'}"
+            question = f"what {ask}{neg if passive else ''} {what}{condition}?"
+            said = "cannot" if modal == "cannot" else f"{modal}{neg}"
+        answer = f"{pronoun} {said} {rule.predicate}."
+        why = self.fmt("why_rule", subject=subject, modal=said, verb="be" if verb == "be" else "do")
+        return Statement("rule", subject, question, answer, why, f"{said} {rule.predicate}", rule)
+
+    def _copula(self, main, condition, lower):
+        match = _EN_BE_RE.match(main)
+        if not match or not _plain_subject(match["subj"]) or match["neg"] or condition:
+            return None
+        subject, be, complement = lower(match["subj"]), match["be"], match["comp"]
+        if not _whole_predicate(complement) or complement.split()[0] not in ("a", "an", "the") \
+                or len(complement.split()) < 3:
+            return None
+        return Statement("copula", subject, f"what {be} {subject}?",
+                         f"{'It' if be == 'is' else 'They'} {be} {complement}.",
+                         self.fmt("why_copula", subject=subject, be=be), f"{be} {complement}")
+
+    def _action(self, main, condition, lower):
+        match = _EN_ACTION_RE.match(main)
+        if not match or not _plain_subject(match["subj"]):
+            return None
+        verb, negative = match["verb"], bool(match["neg"])
+        base = _EN_VERB_FORMS.get(verb) or (verb if verb in _EN_VERB_BASES and (
+            negative or _en_pronoun(match["subj"]) == "They") else None)
+        if not base or not _whole_predicate(match["obj"]):
+            return None
+        subject, obj = lower(match["subj"]), match["obj"]
+        aux = "does" if (match["neg"] or "").startswith("does") or (
+            not negative and verb != base) else "do"
+        first = obj.split()[0].lower()
+        prep = f" {first}" if first in ("to", "for", "with", "on", "from", "into") else ""
+        question = f"what {aux} {subject}{' not' if negative else ''} {base}{prep}{condition}?"
+        said = f"{aux} not {base}" if negative else verb
+        what = obj[len(prep):].strip()
+        answer = self.sentence(what) if not negative and len(what.split()) >= 3 else \
+            f"{_en_pronoun(subject)} {said} {obj}."
+        return Statement("action", subject, question, answer,
+                         self.fmt("why_action", subject=subject, verb=verb), f"{said} {obj}")
+
+    def _entity(self, body, entity):
+        """Sentences with the section's API as their unwritten subject: "Returns the
+        number of bytes.", "Emitted when the socket closes." """
+        event = _EN_EVENT_RE.match(body)
+        if event:
+            done = event["verb"].lower()
+            return Statement("entity", entity, f"{event['marker']} is {entity} {done}?",
+                             self.sentence(f"{event['marker']} {event['rest']}"),
+                             self.fmt("why_entity", entity=entity),
+                             f"is {done} {event['marker']} {event['rest']}")
+        match = _EN_IMPLICIT_RE.match(body)
+        if not match or match["verb"].lower() not in _EN_VERB_FORMS or \
+                not _whole_predicate(match["rest"]):
+            return None
+        verb, adverb = match["verb"].lower(), (match["adv"] or "").lower()
+        predicate = f"{adverb}{verb} {match['rest']}"
+        if verb == "returns" and not adverb:  # the answer is what it returns, not "It returns"
+            return Statement("entity", entity, f"what does {entity} return?",
+                             self.sentence(match["rest"]), self.fmt("why_entity", entity=entity),
+                             predicate)
+        return Statement("entity", entity, f"what does {entity} do?", f"It {predicate}.",
+                         self.fmt("why_entity", entity=entity), predicate)
+
+    def condition(self, text):
+        split = _en_split_condition(text)
+        return split if split and split.marker != "once" or (split and split.leading) else None
+
+    def cause(self, text):
+        body = _strip_end(text)
+        match = _EN_RESULT_RE.match(body) or _EN_CAUSE_RE.match(body)
+        if not match or len(match["main"].split()) < 3 or len(match["clause"].split()) < 2:
+            return None
+        if match["clause"].split()[-1].lower() in _DANGLING_EN:
+            return None
+        return Split(match["marker"], match["clause"], match["main"], False)
+
+    def qualifier(self, text):
+        body = _strip_end(text)
+        match = _EN_QUALIFIER_RE.match(body)
+        if not match or len(match["main"].split()) < 3 or len(match["clause"].split()) < 2:
+            return None
+        return Split(match["marker"], match["clause"], match["main"], False)
+
+    def why_question(self, main: str, lower) -> str:
+        """A why-question of a clause: "riders must signal" -> "why must riders signal?" """
+        rule = self.rule(main, lower)
+        if rule:
+            ask = "can" if rule.modal == "cannot" else rule.modal.split()[0]
+            neg = " not" if rule.negative else ""
+            return self.fmt("q_why", clause=f"{ask} {rule.subject}{neg} {rule.predicate}")
+        if main.split()[0].lower() in _EN_VERB_BASES | {"never", "always", "do", "don't"}:
+            return self.fmt("q_why", clause=f"should you {lower(main)}")
+        copula = _EN_BE_RE.match(main)
+        if copula and _plain_subject(copula["subj"]):
+            neg = " not" if copula["neg"] else ""
+            return self.fmt("q_why", clause=f"{copula['be']} {lower(copula['subj'])}{neg} "
+                                            f"{copula['comp']}")
+        return self.fmt("q_reason", clause=lower(main))
+
+    def quantity(self, text, lower):
+        """(amount, unit, question) when a plain clause ends in one amount it asks about.
+
+        "The lamp lasts about 2000 hours." -> ("about 2000 hours", "hours", "how many hours
+        does the lamp last?");  "The limit is 20 km/h." -> ("20 km/h", ..., "what is the limit?")
+        """
+        amounts = [m for m in _EN_UNIT_RE.finditer(text) if self._is_amount(text, m)]
+        if len(amounts) != 1 or len(NUMBER_RE.findall(text)) != 1:
+            return None
+        amount = amounts[0]
+        before = text[:amount.start()].strip()
+        after = _strip_end(text[amount.end():]).strip()
+        approx = re.search(r"\s(about|approximately|around|up to|at least|at most|nearly|over|"
+                           r"under|more than|less than|only|exactly)$", before)
+        said = f"{approx.group(1)} " if approx else ""
+        before = before[:approx.start()] if approx else before
+        value = f"{said}{amount['number']} {amount['unit']}" if amount["unit"] != "%" else \
+            f"{said}{amount['number']}%"
+        if after and (len(after.split()) > 5 or re.search(r"[,;(]|\b(?:and|or|but)\b", after)):
+            return None
+        tail = f" {after}" if after else ""
+        copula = re.match(r"^(?P<subj>.+?)\s+(?P<be>is|are)$", before)
+        if copula and _plain_subject(copula["subj"]) and not after:
+            return value, amount["unit"], f"what {copula['be']} {lower(copula['subj'])}?"
+        unit = amount["unit"]
+        if not re.fullmatch(r"[a-z]{3,}", unit) or not (unit.endswith("s") or amount["number"] == "1"):
+            return None
+        plural = unit if unit.endswith("s") else unit + "s"
+        modal = re.match(rf"^(?P<subj>.+?)\s+(?P<modal>{_EN_MODALS})\s+(?P<verb>[a-z]+)$", before)
+        if modal and _plain_subject(modal["subj"]) and modal["verb"] not in ("be", "not"):
+            return value, unit, f"how many {plural} {modal['modal']} {lower(modal['subj'])} " \
+                                f"{modal['verb']}{tail}?"
+        action = re.match(r"^(?P<subj>.+?)\s+(?P<verb>[a-z]+)$", before)
+        counting = {"lasts": "last", "takes": "take", "costs": "cost", "weighs": "weigh",
+                    "needs": "need", "holds": "hold", "has": "have", "uses": "use",
+                    "requires": "require", "stores": "store", "supports": "support",
+                    "allows": "allow", "contains": "contain", "keeps": "keep"}
+        if action and _plain_subject(action["subj"]) and action["verb"] in counting:
+            return value, unit, f"how many {plural} does {lower(action['subj'])} " \
+                                f"{counting[action['verb']]}{tail}?"
+        return None
+
+    @staticmethod
+    def _is_amount(text: str, match: re.Match) -> bool:
+        before = text[:match.start()].split()[-1:] or [""]
+        unit = match["unit"].lower()
+        return unit not in STOPWORDS and before[0].lower().strip("(") not in _EN_REFERENCE_WORDS \
+            and not re.match(r"\d", text[match.end():match.end() + 1]) and \
+            not re.search(r"[-:]$", before[0]) and len(unit) <= 12
+
+    def limit(self, text):
+        if _en_split_condition(text) or len(NUMBER_RE.findall(text)) != 1:
+            return None
+        match = _EN_LIMIT_RE.search(text)
+        if not match or not re.search(rf"\b(?:{_EN_MODALS})\b", text) or \
+                match["unit"].lower() in STOPWORDS:
+            return None
+        phrase = match["phrase"].lower()
+        negated = re.search(r"\b(?:not|never)\s+(?:\w+\s+)?$", text[:match.start()]) and \
+            not phrase.startswith(("no ", "not "))
+        return phrase, float(match["number"]), match["unit"], (phrase in _EN_UPPER) != bool(negated)
+
+    def falsified(self, text):
+        amounts = [m for m in _EN_UNIT_RE.finditer(text) if self._is_amount(text, m)]
+        numbers = list(NUMBER_RE.finditer(text))
+        if len(amounts) == 1 and len(numbers) == 1:
+            return _number_swapped(text, numbers[0])
+        if _EN_NEGATIONS.search(text) or _en_split_condition(text):
+            return None
+        match = _EN_RULE_RE.match(_strip_end(text))
+        if match and match["modal"] in ("must", "shall") and _plain_subject(match["subj"]):
+            at = match.end("modal")
+            return text[:at] + " not" + text[at:], match["modal"], f"{match['modal']} not"
+        match = _EN_BE_RE.match(_strip_end(text))
+        if match and _plain_subject(match["subj"]) and match["comp"].split()[0] in ("a", "an", "the"):
+            at = match.end("be")
+            return text[:at] + " not" + text[at:], match["be"], f"{match['be']} not"
+        return None
+
+    def anaphor(self, text, previous):
+        match = _EN_ANAPHOR_RE.match(text)
+        if not match or not previous:
+            return None
+        noun = match["noun"]
+        stem = noun[:-1] if noun.endswith("s") and len(noun) > 4 else noun
+        found = re.search(rf"\b(?:a|an|the|its|their|each|every|one|this)\s+((?:[\w-]+\s+){{0,3}}?"
+                          rf"{re.escape(stem)}s?)\b", previous, re.IGNORECASE)
+        if not found or _EN_PRONOUNS & set(found.group(1).lower().split()[:1]):
+            return None
+        return match["phrase"], f"the {found.group(1)}"
+
+    def is_instruction(self, item):
+        first = re.sub(r"^[^\w`]+", "", item).split(" ", 1)[0].lower()
+        return first in _EN_VERB_BASES or first in ("go", "click", "press", "type", "enter",
+                                                    "choose", "wait", "fill", "place", "switch",
+                                                    "turn", "log", "sign", "download", "edit",
+                                                    "tap", "navigate", "visit", "restart")
+
+    def goal(self, text):
+        match = _EN_GOAL_RE.match(text.strip())
+        if match and match["goal"].split()[0] in _EN_VERB_BASES | {"get", "go", "see", "try"}:
+            return _strip_end(match["goal"])
+        how = re.match(r"^How (?:to|do I|do you|can I)\s+(?P<goal>.+?)\??$", text.strip(),
+                       re.IGNORECASE)
+        if how:
+            return how["goal"]
+        words = text.strip().split()
+        base = _en_gerund_base(words[0]) if words else None
+        if base and 1 < len(words) <= 8:
+            return " ".join([base] + words[1:])
+        return None
+
+    def blank_terms(self, text, section, defined):
+        terms = re.findall(r"`[^`]+`", text)
+        terms += [t for t in defined if re.search(rf"\b{re.escape(t)}\b", text)]
+        terms += [m.group() for m in _EN_UNIT_RE.finditer(text) if self._is_amount(text, m)]
+        words = re.findall(r"[A-Za-z][\w-]+", section.heading)
+        phrases = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)
+                   if not {w.lower() for w in words[i:i + 2]} & STOPWORDS]
+        phrases += [w for w in words if len(w) >= 6 and w.lower() not in STOPWORDS | _EN_GENERIC
+                    and not w.lower().endswith("ly")]
+        terms += [p for p in phrases if re.search(rf"\b{re.escape(p)}\b", text, re.I)]
+        return terms
+
+
+# A second clause run on after a comma ("..., it will stop"): not one predicate to answer with.
+_SPLICE_RE = re.compile(r";|,\s+(?:it|they|this|these|that|he|she|we|you)\s|\{|\bDefault:")
+
+
+# Sentence adverbs that tie a sentence to the one before; a question leaves them out.
+_EN_CONNECTIVE_RE = re.compile(r"^(?:However|Also|Instead|Then|Next|Finally|First|Second|Likewise|"
+                               r"Similarly|Otherwise|Additionally|In addition|Note that|Now|Here|"
+                               r"For example|For instance|In this case|In that case|Again|Of "
+                               r"course|In practice|In general|Generally|Typically|Usually),?\s+")
+_EN_ANAPHORIC_OBJECTS = frozenset("this that these those it them so such".split())
+# Heading words too general to be the term a blank asks for.
+_EN_GENERIC = frozenset("""general additional other second third first using about overview
+introduction summary details example examples information section chapter content
+contents basic basics advanced getting started""".split())
+
+
+def _whole_predicate(text: str) -> bool:
+    """A predicate that can stand as an answer: not cut off, not two clauses run together.
+
+    "wear a helmet" -> True;  "stop if the" -> False;  "stop, it will fail" -> False
+    """
+    words = text.split()
+    return bool(words) and words[-1].lower().strip(".,") not in _DANGLING_EN and \
+        not _SPLICE_RE.search(text) and text.count("`") % 2 == 0 and \
+        not (len(words) > 1 and words[1].lower().strip(".,") in _EN_ANAPHORIC_OBJECTS)
+_DANGLING_EN = frozenset("""a an the and or but nor of to in on at by for with from into as if
+even only than that which who whose when where while because so such its their our your this
+these those is are was were be been can may must should will would not also""".split())
+
+
+# --- Chinese -------------------------------------------------------------------
+
+_ZH_CLAUSE_END = "。！？；"
+_ZH_NUMERAL = "零一二两三四五六七八九十百千万"
+_ZH_MEASURES = ("个", "种", "条", "次", "天", "小时", "分钟", "秒", "毫秒", "周", "个月", "位",
+                "字节", "行", "名", "人", "项", "倍", "元", "步", "层", "章", "节", "件", "类",
+                "组", "列", "页", "岁", "米", "公里", "千克", "克", "度", "年")
+# An amount: digits, or Chinese numerals other than a lone "一" (mostly an article: 一个例子).
+_ZH_AMOUNT_RE = re.compile(
+    rf"(?<![第A-Za-z0-9_.{_ZH_NUMERAL}])(?P<number>\d+(?:\.\d+)?|(?!一(?![{_ZH_NUMERAL}]))"
+    rf"[{_ZH_NUMERAL}]+)\s?(?P<unit>{'|'.join(_ZH_MEASURES)}|%|KB|MB|GB|TB|ms|MiB|GiB)")
+# Obligations and prohibitions only: "可以" and "能够" as often say "can be divided into".
+_ZH_MODALS = ("必须", "应当", "应该", "需要", "不得", "不能", "不可以", "不应该", "不要", "禁止")
+_ZH_RULE_RE = re.compile(rf"^(?P<subj>[^，,。；：:！？“”\"]{{1,16}}?)(?P<modal>{'|'.join(_ZH_MODALS)})"
+                         r"(?P<pred>[^。；！？]{2,})$")
+_ZH_IS_RE = re.compile(r"^(?P<subj>[^，,。；：:！？“”\"()（）]{1,12}?)(?P<verb>是指|指的是|是)"
+                       r"(?P<comp>[^。；！？]{4,})$")
+_ZH_NOT_SUBJECT = ("这", "那", "它", "他", "她", "其", "此", "但", "而", "如果", "因为", "所以", "也",
+                   "都", "还", "就", "并", "或", "即", "则", "当", "只", "于", "总", "不", "要", "在",
+                   "对", "从", "把", "被", "为", "向", "跟", "和", "与", "通过", "使用", "关于", "我们",
+                   "你", "大家", "首先", "然后", "其实", "当然", "因此", "例如", "比如", "注意", "所谓",
+                   "通常", "一般", "往往", "默认", "目前", "现在", "有时", "总之", "另外", "此外",
+                   "同时", "但是", "可以", "可能", "只要", "即使", "虽然")
+# Adverbs that stand between a subject and its modal: they belong to the predicate.
+_ZH_SUBJECT_ADVERBS = ("至少", "最多", "一定", "通常", "一般", "也", "都", "还", "只", "先", "就")
+# A subject that ends in one of these is an adverb or a word "是" belongs to ("但是", "就是").
+_ZH_NOT_SUBJECT_END = tuple("就也都还才又便但于总或可只正不而凡要即")
+# Words a clause may start with after a comma that begins a new clause; a complement is cut
+# there, never elsewhere.
+_ZH_NEW_CLAUSE_RE = re.compile(r"[，,]\s*(?:因此|所以|但是|但|而且|而|并且|同时|因为|由于|如果|例如|比如|"
+                               r"其中|也就是说|这|它|不过|然而|否则)")
+_ZH_FUNCTION_CHARS = "的了和与是在中对等及或把被就也都着过之"
+_ZH_CONDITION_RE = re.compile(r"^(?P<marker>如果|假如|若|一旦|只要|当)(?P<clause>[^，,。；]{2,40}?)"
+                              r"(?P<when>时|的时候)?[，,]\s*(?:那么|则|就)?(?P<main>[^。；]{4,})$")
+_ZH_CAUSE_RE = re.compile(r"^(?:(?P<marker>因为|由于)(?P<clause>[^，,。；]{2,40})[，,]\s*(?:所以|因此)?"
+                          r"(?P<main>[^。；]{4,})|(?P<main2>[^，,。；]{4,40})[，,]\s*(?P<marker2>是因为|因为)"
+                          r"(?P<clause2>[^。；]{2,}))$")
+_ZH_PURPOSE_RE = re.compile(r"^为了(?P<clause>[^，,。；]{2,30})[，,]\s*(?P<main>[^。；]{4,})$")
+_ZH_QUALIFIER_RE = re.compile(r"^(?P<main>[^。；，,]{6,40}?)[，,]\s*(?P<marker>除非)"
+                              r"(?P<clause>[^。；，,]{3,30})$")
+_ZH_ONLY_RE = re.compile(r"^只有(?P<clause>[^，,。；]{2,30})[，,]?\s*(?P<main>[^。；]*?才[^。；]{2,})$")
+_ZH_ANAPHOR_RE = re.compile(r"^(?P<phrase>(?:这|该|此)(?:个|种|些|类|样的)?(?P<noun>[\u4e00-\u9fff]{2}))")
+_ZH_INSTRUCTION_VERBS = ("安装", "运行", "打开", "创建", "添加", "输入", "点击", "选择", "使用", "设置",
+                         "配置", "下载", "编辑", "保存", "删除", "执行", "启动", "重启", "检查",
+                         "复制", "进入", "修改", "编写", "定义", "调用", "导入", "引入", "构建",
+                         "编译", "测试", "发布", "更新", "初始化", "切换", "确认", "等待", "将",
+                         "把", "在", "新建", "登录", "注册")
+_ZH_NEGATABLE = (("必须", "不必"), ("需要", "不需要"), ("是", "不是"), ("会", "不会"), ("应该", "不应该"))
+
+
+class Chinese(Language):
+    code, end = "zh", "。"
+    T = {
+        "title": "《{title}》",
+        "quote": "“{text}”",
+        "frames": "根据{doc}，{q}|在{doc}中，{q}",
+        "frame_entity": "根据{doc}中关于{entity}的说明，{q}",
+        "step_where": "问题涉及{topic}，{doc}在“{path}”中讲到这一点。",
+        "step_in": "答案在{doc}的“{path}”中。",
+        "step_support": "该节写道：“{text}”",
+        "step_other": "“{heading}”一节还写道：“{text}”",
+        "why_rule": "这句话的主语是{subject}，“{modal}”后面的内容就是答案。",
+        "why_action": "这句话的主语是{subject}，“{verb}”后面的内容就是答案。",
+        "why_copula": "这句话说明了{subject}是什么。",
+        "why_definition": "这句话给出了“{term}”的定义。",
+        "why_entity": "这句话描述的是该节的主题{entity}。",
+        "why_question_heading": "该节的标题提出了这个问题，正文给出了回答。",
+        "why_recall": "文中给出的数值是{value}。",
+        "why_cell": "该行“{column}”一栏中的内容就是答案。",
+        "why_limit": "规定的界限是{bound}{number}{unit}；{probe}{unit}{relation}{number}{unit}，"
+                     "所以{verdict}规定。",
+        "why_chain": "把这两句话结合起来，才能回答问题的两个部分。",
+        "why_term_chain": "这描述的正是“{term}”，所以关于“{term}”的规定同样适用。",
+        "why_condition": "问题中的情形正是条件“{marker}{clause}”，所以这句话的结论适用。",
+        "why_cause": "“{marker}”引出了原因。",
+        "why_result": "“{marker}”引出了结果。",
+        "why_qualifier": "“{marker}”引出了限定或例外。",
+        "why_however": "后一句以转折开头，对前一句作了限定。",
+        "why_summary": "该节有{paragraphs}个段落、{lists}个列表和{tables}个表格；摘要取自{method}。",
+        "method_openings": "每个段落的首句和每个列表的各项",
+        "method_one_paragraph": "唯一一个段落的前几句",
+        "why_list": "该列表共有{count}项，按原顺序列出。",
+        "why_table": "该表共有{rows}行，第一列是各行的名称。",
+        "why_steps": "该节给出了一个包含{count}个步骤的有序列表。",
+        "why_code": "紧接这句话的代码就是它所指的内容。",
+        "why_explain": "该节开头的几句话解释了{entity}。",
+        "why_compare_rows": "表中有“{a}”和“{b}”两行，比较的是两者不同的栏目。",
+        "why_compare": "两节开头各自描述了自己的主题，放在一起就能看出区别。",
+        "why_false": "这个说法写的是“{new}”，而原文写的是“{old}”，所以是错误的。",
+        "why_true": "这个说法与原文一致，所以是正确的。",
+        "why_blank": "空缺处是这句话中的{kind}。",
+        "blank_code": "标识符",
+        "blank_defined": "文中定义的术语",
+        "blank_amount": "数量",
+        "blank_heading": "本节的主题词",
+        "why_anaphor": "结合前一句来读，“{phrase}”指的是{target}。",
+        "why_acronym": "本节没有写出“{short}”的全称；{other}写出了全称。",
+        "q_situation": "{situation}，{ask}",
+        "q_topic": "关于{topic}，{q}？",
+        "q_what_happens": "{marker}{clause}{when}，会怎样？",
+        "q_why": "为什么{clause}？",
+        "q_reason": "为什么{clause}？",
+        "q_result": "{clause}，会带来什么结果？",
+        "q_follows": "{premise}这会带来什么结果？",
+        "q_exception": "“{clause}”这一说法有什么限定或例外？",
+        "q_however": "{premise}这一说法有什么限定？",
+        "q_condition": "在什么条件下{clause}？",
+        "q_limit": "{probe}{unit}是否符合“{heading}”一节中的规定？",
+        "q_cell": "“{heading}”中的表格里，“{row}”的“{column}”是什么？",
+        "q_table_true": "“{heading}”中的表格里，“{row}”的“{column}”是{value}",
+        "q_summary": "请概括{doc}中“{heading}”一节的要点。",
+        "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
+        "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
+        "q_table": "请概括{doc}中“{heading}”一节的表格。",
+        "q_steps": "{goal}的步骤依次是什么？",
+        "q_how": "如何{goal}？",
+        "q_explain": "什么是{entity}？",
+        "q_explain_call": "{entity}有什么作用？",
+        "q_compare_rows": "在“{heading}”中的表格里，“{a}”和“{b}”有什么不同？",
+        "q_compare": "{a}和{b}有什么区别？",
+        "q_true_false": "判断正误：根据{doc}，{statement}",
+        "q_blank": "填空（{doc}）：{sentence}",
+        "q_anaphor": "在“{sentence}”这句话中，“{phrase}”指的是什么？",
+        "q_acronym": "“{short}”代表什么？",
+        "q_chain": "{first}{term}又是什么？",
+        "q_term_rule": "{ask}",
+        "a_true": "正确。{text}",
+        "a_false": "错误。{text}",
+        "a_limit_yes": "符合。{rule}{probe}{unit}在这个界限之内。",
+        "a_limit_no": "不符合。{rule}{probe}{unit}{relation}这个界限。",
+        "a_anaphor": "指前一句中的{target}：“{previous}”",
+        "a_acronym": "“{short}”代表{expansion}。",
+        "a_compare": "{a}{x}，而{b}{y}。",
+        "a_term_chain": "它属于“{term}”（“{definition}”），因此{answer}",
+        "a_table": "表中按“{what}”列出：{rows}。",
+        "join": "；",
+        "and": "和",
+    }
+
+    def sentence(self, text):
+        text = text.strip().rstrip("，,；;")
+        return text if not text or text[-1] in "。！？`" else text + "。"
+
+    @staticmethod
+    def _subject_ok(subject: str) -> bool:
+        subject = subject.strip()
+        return 1 <= len(subject) <= 12 and not subject.startswith(_ZH_NOT_SUBJECT) and \
+            not subject.endswith(_ZH_NOT_SUBJECT_END) and subject.count("`") % 2 == 0
+
+    @staticmethod
+    def _clause(text: str) -> str | None:
+        """The first clause of a predicate when the rest is a new clause, else the predicate
+        if it has no comma; None for run-on text. "是静态语言，因此…" -> "是静态语言" """
+        cut = _ZH_NEW_CLAUSE_RE.search(text)
+        head = text[:cut.start()] if cut else text
+        if re.search(r"[，,：:（(]", head) or len(head) > 40 or head.count("`") % 2:
+            return None
+        return head
+
+    def statement(self, text, entity, lower):
+        """ "用户必须先登录。" -> "用户必须做什么？" / "先登录。";  "所有权是一组规则。" ->
+        "什么是所有权？" / "它是一组规则。" """
+        body = text.rstrip(_ZH_CLAUSE_END + ".")
+        rule = self.rule(body, lower)
+        predicate = rule and self._clause(rule.predicate)
+        if predicate:
+            if rule.modal.endswith(("必须", "应当", "应该", "需要")):
+                question = f"对{rule.subject}有什么要求？"
+                answer = self.sentence(f"{rule.modal}{predicate}")
+            else:
+                question = f"{rule.subject}{rule.modal}做什么？"
+                answer = self.sentence(predicate)
+            return Statement("rule", rule.subject, question, answer,
+                             self.fmt("why_rule", subject=rule.subject, modal=rule.modal),
+                             f"{rule.modal}{predicate}", dataclasses.replace(rule, predicate=predicate))
+        match = _ZH_IS_RE.match(body)
+        complement = match and self._clause(match["comp"])
+        if complement and self._subject_ok(match["subj"]) and \
+                not complement.startswith(("否", "不", "一个好", "非常", "很")):
+            subject, verb = match["subj"].strip(), match["verb"]
+            kind = "definition" if "指" in verb else "copula"
+            answer = self.sentence(f"{'指' if '指' in verb else '它是'}{complement}")
+            return Statement(kind, subject, f"什么是{subject}？", answer,
+                             self.fmt("why_definition" if kind == "definition" else "why_copula",
+                                      term=subject, subject=subject), f"{verb}{complement}")
+        return None
+
+    def rule(self, text, lower):
+        match = _ZH_RULE_RE.match(text.rstrip(_ZH_CLAUSE_END + "."))
+        if not match:
+            return None
+        subject, adverb = match["subj"].strip(), ""
+        for word in _ZH_SUBJECT_ADVERBS:
+            if subject.endswith(word) and len(subject) > len(word):
+                subject, adverb = subject[:-len(word)].strip(), word
+                break
+        if not self._subject_ok(subject):
+            return None
+        negative = match["modal"].startswith("不") or match["modal"] == "禁止"
+        return Rule(subject, adverb + match["modal"], negative, match["pred"], match["pred"][:2])
+
+    def condition(self, text):
+        match = _ZH_CONDITION_RE.match(text.rstrip(_ZH_CLAUSE_END + "."))
+        if not match:
+            return None
+        marker = match["marker"] + ("…时" if match["when"] else "")
+        return Split(marker, match["clause"], match["main"], True)
+
+    def cause(self, text):
+        body = text.rstrip(_ZH_CLAUSE_END + ".")
+        match = _ZH_CAUSE_RE.match(body)
+        if match and match["marker"]:
+            return Split(match["marker"], match["clause"], match["main"], True)
+        if match:
+            return Split("因为", match["clause2"], match["main2"], False)
+        purpose = _ZH_PURPOSE_RE.match(body)
+        if purpose:
+            return Split("为了", purpose["clause"], purpose["main"], True)
+        return None
+
+    def qualifier(self, text):
+        body = text.rstrip(_ZH_CLAUSE_END + ".")
+        only = _ZH_ONLY_RE.match(body)
+        if only:
+            return Split("只有", only["clause"], only["main"], True)
+        match = _ZH_QUALIFIER_RE.match(body)
+        if match:
+            return Split(match["marker"], match["clause"], match["main"], False)
+        return None
+
+    def why_question(self, main: str, lower) -> str:
+        return self.fmt("q_why", clause=main)
+
+    def quantity(self, text, lower):
+        """ "Rust 的所有权有三条规则。" -> ("三条", "条", "Rust 的所有权有几条规则？") """
+        clauses = [c for c in re.split(r"[，,；;]", text.rstrip(_ZH_CLAUSE_END + ".")) if c]
+        amounts = [(c, m) for c in clauses for m in _ZH_AMOUNT_RE.finditer(c)]
+        if len(amounts) != 1 or len(NUMBER_RE.findall(text)) > 1:
+            return None
+        clause, match = amounts[0]
+        number, unit = match["number"], match["unit"]
+        if unit == "年" and re.fullmatch(r"\d{4}", number) or \
+                clause.startswith(_ZH_NOT_SUBJECT) or len(clause) < 6:
+            return None
+        small = number in "一二两三四五六七八九十" or (number.isdigit() and int(number) <= 10)
+        ask = "几" if small and unit not in ("%", "KB", "MB", "GB", "TB", "ms", "MiB", "GiB") \
+            else "多少"
+        question = clause[:match.start()].rstrip() + ask + unit + clause[match.end():].lstrip() + "？"
+        return match.group(), unit, question
+
+    def limit(self, text):
+        match = re.search(rf"(?P<phrase>不超过|不得超过|最多|至多|不少于|至少|最少|不低于|以内)"
+                          rf"(?P<number>\d+(?:\.\d+)?)\s?(?P<unit>{'|'.join(_ZH_MEASURES)}|%)", text)
+        if not match or len(NUMBER_RE.findall(text)) != 1:
+            return None
+        phrase = match["phrase"]
+        return phrase, float(match["number"]), match["unit"], phrase in (
+            "不超过", "不得超过", "最多", "至多", "以内")
+
+    def falsified(self, text):
+        numbers = list(NUMBER_RE.finditer(text))
+        amounts = list(_ZH_AMOUNT_RE.finditer(text))
+        if len(numbers) == 1 and len(amounts) == 1 and amounts[0]["number"] == numbers[0].group():
+            return _number_swapped(text, numbers[0])
+        if re.search(r"[不没无非未别]", text):
+            return None
+        body = text.rstrip(_ZH_CLAUSE_END + ".")
+        for word, negated in _ZH_NEGATABLE:
+            match = re.match(rf"^(?P<subj>[^，,。；：:！？]{{1,16}}?){word}", body)
+            if match and self._subject_ok(match["subj"]) and word != "是" or \
+                    (match and word == "是" and _ZH_IS_RE.match(body)):
+                at = match.end() - len(word)
+                return text[:at] + negated + text[at + len(word):], word, negated
+        return None
+
+    def anaphor(self, text, previous):
+        match = _ZH_ANAPHOR_RE.match(text)
+        if not match or not previous or match["noun"] not in previous:
+            return None
+        return match["phrase"], f"“{match['noun']}”"
+
+    def is_instruction(self, item):
+        return re.sub(r"^[^\w`]+", "", item).startswith(_ZH_INSTRUCTION_VERBS)
+
+    def goal(self, text):
+        text = text.strip().rstrip("：:。")
+        match = re.match(r"^(?:要|为了|如需|若要|如果要|想要)(?P<goal>[^，,：:]{2,30})", text)
+        if match:
+            return match["goal"]
+        how = re.match(r"^(?:如何|怎样|怎么)(?P<goal>.{2,30}?)[？?]?$", text)
+        if how:
+            return how["goal"]
+        if text.startswith(_ZH_INSTRUCTION_VERBS[:-3]) and 2 < len(text) <= 20:
+            return text
+        return None
+
+    def blank_terms(self, text, section, defined):
+        terms = re.findall(r"`[^`]+`", text)
+        terms += re.findall(r"“([^”]{2,12})”|「([^」]{2,12})」", text) and [
+            a or b for a, b in re.findall(r"“([^”]{2,12})”|「([^」]{2,12})」", text)]
+        terms += [t for t in defined if t in text]
+        terms += [m.group() for m in _ZH_AMOUNT_RE.finditer(text)]
+        heading = re.sub(r"[^\u4e00-\u9fff]", "", section.heading)
+        for size in range(min(6, len(heading)), 1, -1):
+            found = [heading[i:i + size] for i in range(len(heading) - size + 1)
+                     if heading[i:i + size] in text and heading[i] not in _ZH_FUNCTION_CHARS
+                     and heading[i + size - 1] not in _ZH_FUNCTION_CHARS]
+            if found:
+                terms += found[:1]
+                break
+        return terms
+
+
+# The languages the heuristics write in, by detect_language's code. A section in any other
+# language gets no heuristic pairs (the shortfall says so); a new language is a Language
+# subclass and a row here.
+LANGUAGES: dict[str, Language] = {"en": English(), "zh": Chinese()}
+
+# =============================================================================
+# 7. Question types: one heuristic (--no-llm) generator per type, each with its row of
 #    the type table (name, difficulty, share, what the model is asked); QUESTION_TYPES
 #    at the end of this banner is the table (pure)
 # =============================================================================
@@ -886,6 +2043,8 @@ class QuestionType:
     generate: Callable
 
     def __call__(self, section: Section, corpus: "Corpus") -> list["Draft"]:
+        if section.language not in LANGUAGES:
+            return []  # no table of that language: no heuristic pair, the shortfall says so
         return self.generate(section, corpus)
 
     def variant(self, slot: int) -> PromptVariant:
@@ -950,99 +2109,133 @@ class Draft:
     key: tuple[str, ...] = ()
 
 
+def heading_entity(heading: str) -> str:
+    """The thing an API heading names, as a question can name it; "" for other headings.
+
+    "`fs.readFile(path[, options], callback)`" -> "`fs.readFile()`";
+    "Class: `fs.Dir`" -> "`fs.Dir`";  "Event: `'close'`" -> "the `'close'` event";
+    "Parking" -> ""
+    """
+    match = re.match(r"^(?:(?P<kind>[A-Z][a-z]+(?: [a-z]+)?)\s*:\s*)?(?P<code>`[^`]+`)\s*$", heading)
+    if not match:
+        return ""
+    code = match["code"][1:-1].strip()
+    call = re.match(r"^(?:new\s+)?([\w.$\[\]'\"]+?)\s*\(", code)
+    name = f"`{call.group(1)}()`" if call else f"`{code}`"
+    return f"the {name} event" if (match["kind"] or "").lower() == "event" else name
+
+
 class Corpus:
-    """All sections of a run, with the look-ups that cross-section question types need."""
+    """All sections of a run, with the look-ups that cross-section question types need;
+    each is built once per document, on first use."""
 
     def __init__(self, documents: Sequence[Document]) -> None:
         self.sections = [s for d in documents for s in d.sections]
         self._by_source: dict[str, list[Section]] = defaultdict(list)
         for section in self.sections:
             self._by_source[section.source].append(section)
-        self._terms: dict[str, dict[str, list[tuple[Section, Fact]]]] = {}
-        self._term_sections: dict[str, dict[str, frozenset[str]]] = {}
-        self._acronyms: dict[str, dict[str, tuple[str, Section, str]]] = {}
+        self._memo: dict[tuple[str, str], object] = {}
 
     def document_sections(self, section: Section) -> list[Section]:
         return self._by_source[section.source]
 
-    def term_index(self, source: str) -> dict[str, list[tuple[Section, Fact]]]:
-        """Content words of a document -> the (section, fact) pairs that use them."""
-        if source not in self._terms:
-            index: dict[str, list[tuple[Section, Fact]]] = defaultdict(list)
-            for section in self._by_source[source]:
-                for fact in section.facts:
-                    for word in set(content_words(fact.text)):
-                        if len(word) >= 4 and not word.isdigit():
-                            index[word].append((section, fact))
-            self._terms[source] = index
-            self._term_sections[source] = {
-                word: frozenset(s.key for s, _ in pairs) for word, pairs in index.items()}
-        return self._terms[source]
+    def _once(self, what: str, source: str, build: Callable):
+        key = (what, source)
+        if key not in self._memo:
+            self._memo[key] = build(self._by_source[source])
+        return self._memo[key]
 
     def term_sections(self, source: str) -> dict[str, frozenset[str]]:
         """Content words of a document -> keys of the sections that use them."""
-        self.term_index(source)
-        return self._term_sections[source]
+        def build(sections):
+            holders: dict[str, set[str]] = defaultdict(set)
+            for section in sections:
+                for fact in section.facts:
+                    for word in content_words(fact.text):
+                        if len(word) >= 4 and not word.isdigit():
+                            holders[word].add(section.key)
+            return {w: frozenset(k) for w, k in holders.items()}
+        return self._once("terms", source, build)
+
+    def lower(self, section: Section, every_word: bool = False) -> Callable[[str], str]:
+        """A function that lower-cases the first word of a subject (or, for a heading,
+        every capitalised word) unless the document writes it capitalised mid-sentence (a
+        name): "Riders must" -> "riders must", "GitHub may" stays; with every_word,
+        "Reporting a Problem Scooter" -> "reporting a problem scooter"."""
+        names = self._once("names", section.source, lambda sections: frozenset(
+            m.group(1) for s in sections for f in s.facts
+            for m in re.finditer(r"[a-z,;] ([A-Z][\w.-]*\w)", f.text)))
+
+        def lower(text: str) -> str:
+            words = text.split(" ")
+            for n, word in enumerate(words if every_word else words[:1]):
+                if word[:1].isupper() and (word[1:].isalpha() and word[1:].islower() or
+                                           not word[1:]) and \
+                        (word not in names or word.lower() in STOPWORDS):
+                    words[n] = word.lower()
+            return " ".join(words)
+        return lower
+
+    def definitions(self, source: str) -> dict[str, tuple[str, Section, str]]:
+        """Terms a document defines: {"shared e-scooter": ("a stand-up scooter ...",
+        section, sentence)}."""
+        def build(sections):
+            found: dict[str, tuple[str, Section, str]] = {}
+            for section in sections:
+                for fact in section.facts:
+                    match = _EN_DEFINITION_RE.match(_strip_end(_own_text(fact)))
+                    if match and match["verb"].lower() == "means" and \
+                            len(match["term"].split()) <= 4 and \
+                            not _DEPENDENT_START.match(match["term"]):
+                        term = match["term"].strip().strip("*_").lower()
+                        found.setdefault(term, (match["def"], section, fact.text))
+            return found
+        return self._once("definitions", source, build)
 
     def acronyms(self, source: str) -> dict[str, tuple[str, Section, str]]:
         """"Riverbend Transport Authority (RTA)" -> {"RTA": ("Riverbend Transport
-        Authority", section, sentence)} for one document."""
-        if source in self._acronyms:
-            return self._acronyms[source]
-        found: dict[str, tuple[str, Section, str]] = {}
-        self._acronyms[source] = found
-        for section in self._by_source[source]:
-            for fact in section.facts:
-                for match in ACRONYM_RE.finditer(fact.text):
-                    words = match.group(1).split()
-                    expansion = " ".join(words[-len(match.group(2)):]) \
-                        if len(words) > len(match.group(2)) else match.group(1)
-                    found.setdefault(match.group(2), (expansion, section, fact.text))
-        return found
+        Authority", section, sentence)}: only where the initials spell the acronym."""
+        def build(sections):
+            found: dict[str, tuple[str, Section, str]] = {}
+            for section in sections:
+                for fact in section.facts:
+                    for match in _ACRONYM_RE.finditer(fact.text):
+                        expansion = _acronym_expansion(match.group(1), match.group(2))
+                        if expansion:
+                            found.setdefault(match.group(2), (expansion, section, fact.text))
+            return found
+        return self._once("acronyms", source, build)
+
+    def first_user(self, source: str, short: str, home: Section) -> Section | None:
+        """The first section other than `home` whose facts use the acronym `short`."""
+        pattern = re.compile(rf"\b{re.escape(short)}\b")
+        return next((s for s in self._by_source[source] if s.key != home.key and
+                     any(pattern.search(f.text) for f in s.facts)), None)
+
+    def entities(self, source: str) -> dict[str, Section]:
+        """The API names of a document's headings: {"`fs.Stats`": section}."""
+        return self._once("entities", source, lambda sections: {
+            heading_entity(s.heading): s for s in sections if heading_entity(s.heading)})
+
+
+_ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w-]*\s+(?:(?:of|and|for|the)\s+)?){1,7})\(([A-Z][A-Z0-9]{1,9})\)")
+
+
+def _acronym_expansion(words: str, short: str) -> str | None:
+    """The words an acronym abbreviates, if their initials spell it.
+
+    ("Riverbend Transport Authority ", "RTA") -> "Riverbend Transport Authority";
+    ("Protected Data ", "XYZ") -> None
+    """
+    parts = words.split()
+    for start in range(len(parts)):
+        capitals = [w for w in parts[start:] if w[0].isupper()]
+        if "".join(w[0] for w in capitals) == short and parts[start][0].isupper():
+            return " ".join(parts[start:])
+    return None
 
 
 # --- small helpers shared by the generators ----------------------------------
-
-
-def _where(section: Section) -> str:
-    path = " > ".join(section.heading_path)
-    return f'The answer comes from "{section.doc_title}", section "{path}".'
-
-
-def _quote(text: str) -> str:
-    return f'The text there reads: "{text}"'
-
-
-def _doc(section: Section) -> str:
-    return f'"{section.doc_title}"'
-
-
-def _strip_end(text: str) -> str:
-    return text.rstrip(" .;:。：")
-
-
-def _capitalize(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
-def _lower_start(text: str, body: str) -> str:
-    """Lower-case the first word unless it is a name, an acronym or a code.
-
-    ("Riders must stop", body) -> "riders must stop";  "RTA staff" -> "RTA staff"
-    """
-    first = text.split(" ", 1)[0]
-    if first.lower() in STOPWORDS:
-        return first.lower() + text[len(first):]
-    if not first[:1].isupper() or any(c.isupper() or c.isdigit() for c in first[1:]):
-        return text
-    if re.search(r"[a-z,;] " + re.escape(first) + r"\b", body):
-        return text  # written capitalised mid-sentence: a name
-    return first.lower() + text[len(first):]
-
-
-def _prose(section: Section) -> str:
-    """The section's facts as one string (headings left out), for case look-ups."""
-    return " ".join(f.text for f in section.facts)
 
 
 def _own_text(fact: Fact) -> str:
@@ -1050,91 +2243,30 @@ def _own_text(fact: Fact) -> str:
     text = fact.text
     if fact.kind == "list_item":
         text = text.rsplit(" — ", 1)[-1]
-        if ": " in text:
-            text = text.split(": ", 1)[1]
+        if ": " in text and not fact.text.endswith(":"):
+            head, rest = text.split(": ", 1)
+            text = rest if len(head.split()) <= 8 else text
     return text
 
 
-def _topic(text: str, words: int = 6) -> str:
-    """The opening words of a statement, never so many that they give the rest away.
-
-    "The lamp lasts about 2000 hours in use." -> "The lamp lasts about …"
-    """
-    count = len(_strip_end(text).split())
-    return _short(text, max(2, min(words, count - 4)))
+def _language(section: Section) -> Language:
+    return LANGUAGES[section.language]
 
 
-def _short(text: str, words: int = 6) -> str:
-    parts = _strip_end(text).split()
-    return " ".join(parts[:words]) + (" …" if len(parts) > words else "")
+def _topic(statement: Statement | None, section: Section) -> str:
+    return statement.subject if statement else section.heading
 
 
-_MODAL_Q = re.compile(
-    r"^(?P<subj>[^,;:]{2,60}?)\s+(?P<modal>must|shall|should|may|can|cannot|will|needs to|"
-    r"need to|is required to|are required to)(?P<neg>\s+not)?\s+(?P<verb>[a-z]+)\b(?P<rest>.*)$")
-_BE_Q = re.compile(r"^(?P<subj>[^,;:]{2,80}?)\s+(?P<be>is|are)\s+(?P<rest>.+)$")
-_PREPOSITIONS = ("to", "with", "from", "on", "for", "into")
-_CLAUSE_WORDS = frozenset("that which who whom whose where when if is are was were be has have "
-                          "had do does did can may must will".split())
-_PRONOUNS = frozenset("it they this these that those he she we you i".split())
+_DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She|Its|Their|"
+                              r"Here|There|Both|Each of these)\b|[a-z]|这|它|此|该|其|上述|以上)")
 
 
-def _plain_subject(subject: str) -> bool:
-    """A noun phrase short and simple enough to ask about: no clause inside, no pronoun.
-
-    "A rider under 18" -> True;  "The lamp emits light that" -> False;  "It" -> False
-    """
-    words = subject.lower().split()
-    return 0 < len(words) <= 7 and not (set(words) & _CLAUSE_WORDS) and \
-        words[0] not in ("and", "or", "but", "so", "nor") and \
-        words[-1] not in ("and", "or", "but", "nor") and \
-        not (len(words) == 1 and words[0] in _PRONOUNS)
-
-
-def _statement_question(section: Section, text: str) -> str | None:
-    """Turn a statement into a wh-question when its shape is plain enough.
-
-    "A rider under 18 must wear a helmet." -> 'According to "Doc", what must a rider
-    under 18 wear?';  "The UV-2 is a benchtop spectrophotometer." -> '... what is the UV-2?'
-    """
-    lead = f"According to {_doc(section)}, "
-    match = _MODAL_Q.match(_strip_end(text))
-    if match and _plain_subject(match["subj"]) and not CONDITION_RE.match(text):
-        subj, modal, verb = _lower_start(match["subj"], _prose(section)), match["modal"], match["verb"]
-        negative = " not" if (match["neg"] or modal == "cannot") else ""
-        modal = "can" if modal == "cannot" else modal
-        rest = match["rest"].split()
-        prep = f" {rest[0]}" if rest and rest[0] in _PREPOSITIONS and verb != "be" else ""
-        if modal in ("is required to", "are required to"):
-            return f"{lead}what {modal.split()[0]} {subj}{negative} required to {verb}{prep}?"
-        if modal in ("needs to", "need to"):
-            return f"{lead}what does {subj}{negative} need to {verb}{prep}?"
-        return f"{lead}what {modal} {subj}{negative} {verb}{prep}?"
-    match = _BE_Q.match(_strip_end(text))
-    if match and _plain_subject(match["subj"]) and not CONDITION_RE.match(text):
-        subj, first = _lower_start(match["subj"], _prose(section)), match["rest"].split()[0]
-        if re.fullmatch(r"[a-z]+(?:ed|en)", first):
-            return f"{lead}what is said about how {subj} {match['be']} {first}?"
-        if first in ("a", "an", "the") or first.isdigit():
-            return f"{lead}what {match['be']} {subj}?"
-    return None
-
-
-def _fact_question(section: Section, fact: Fact) -> str:
-    """A question whose answer is the fact, in the most specific form that fits."""
-    if fact.kind == "table_row":
-        first = fact.text.split("; ", 1)[0].split(": ", 1)[-1]
-        return f'According to {_doc(section)}, what does the table in "{section.heading}" ' \
-               f'give for "{first}"?'
-    own = CONNECTIVE_RE.sub("", _own_text(fact))
-    definition = DEFINITION_RE.match(own)
-    if definition:
-        return f'In {_doc(section)}, what does "{definition["term"].strip()}" mean?'
-    question = _statement_question(section, own)
-    if question:
-        return question
-    return f'According to {_doc(section)}, what does the section "{section.heading}" say ' \
-           f'about "{_topic(_lower_start(own, _prose(section)))}"?'
+def _sentence_facts(section: Section) -> list[Fact]:
+    """The facts that stand on their own as one sentence: no list item of several
+    sentences, no sentence that leans on the one before ("This cap ...", "It ...")."""
+    return [f for f in section.facts if f.kind in ("sentence", "list_item")
+            and not _DEPENDENT_START.match(_own_text(f))
+            and len(split_sentences(_own_text(f))) == 1]
 
 
 # --- one generator per question type: each returns every honest candidate ----
@@ -1143,237 +2275,387 @@ def _fact_question(section: Section, fact: Fact) -> str:
 @question_type("fact_based", "easy", "fact", (
     "Ask one question whose answer is exactly the statement in focus."))
 def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
-    drafts, seen = [], set()
-    for fact in section.facts:
-        question = _fact_question(section, fact)
-        if question in seen:
-            question = f'According to {_doc(section)}, what does the section ' \
-                       f'"{section.heading}" say about "{_topic(_own_text(fact), 10)}"?'
-        seen.add(question)
-        drafts.append(Draft(question, fact.text, (
-            _where(section), _quote(fact.text), "That statement answers the question.")))
+    """A question per fact whose shape allows one: the rule's subject and modal, the verb's
+    object, a definition, what an API section's subject does; the section's heading when it
+    is a question. "Riders must wear a helmet." -> "According to "Bylaw", what must riders
+    do?" / "They must wear a helmet." A fact with no such shape gets no question."""
+    lang, lower = _language(section), corpus.lower(section)
+    entity = heading_entity(section.heading)
+    drafts = _question_heading(section, lang)
+    topic = _heading_topic(section, corpus)
+    for fact in _sentence_facts(section):
+        text = _own_text(fact)
+        statement = lang.statement(text, entity, lower) or _parameter(text, entity, lang)
+        if not statement:
+            continue
+        question = statement.question
+        if topic and statement.kind in ("rule", "action") and \
+                _en_head(statement.subject) not in topic.lower() and \
+                not set(content_words(topic)) & set(content_words(statement.answer)):
+            question = lang.fmt("q_topic", q=question.rstrip("?？"), topic=topic)
+        drafts.append(Draft(lang.frame(section, question, statement.answer), statement.answer,
+                            lang.steps(section, statement.subject, fact.text, statement.why)))
     return drafts
+
+
+def _heading_topic(section: Section, corpus: Corpus) -> str:
+    """The section's heading as a topic a question can name, when it is a short noun
+    phrase: "5.2. Suspension" -> "suspension";  "Who May Ride" -> "" """
+    heading = re.sub(r"^(?:[\dA-Z]{1,3}[.)]|\([a-z\d]{1,3}\))(?:[\d.]*\s+)", "", section.heading)
+    heading = _strip_end(heading)
+    if section.language == "zh":
+        return heading if re.fullmatch(r"[\u4e00-\u9fff]{2,8}", heading) else ""
+    words = heading.split()
+    if not 0 < len(words) <= 4 or heading == section.doc_title or re.search(r"[`?:()]", heading) \
+            or words[0].lower() in ("who", "what", "when", "where", "why", "how", "which", "can",
+                                    "do", "does", "is", "are", "should", "will", "about"):
+        return ""
+    return corpus.lower(section, every_word=True)(heading)
+
+
+def _question_heading(section: Section, lang: Language) -> list[Draft]:
+    """The document's own question and answer: a heading that asks, and the text under it."""
+    heading = section.heading
+    if not heading.endswith(("?", "？")) or not section.paragraphs or \
+            len(heading.split()) + len(CJK_RE.findall(heading)) // 2 < 3:
+        return []
+    answer = " ".join(section.paragraphs[0][:3])
+    if not is_fact(section.paragraphs[0][0]) or answer.endswith((":", "：")):
+        return []
+    named = re.search(r"\s[A-Z`]|[A-Za-z]{2,}", heading[1:]) if lang.code == "zh" else \
+        re.search(r"\s[A-Z`]", heading)
+    question = heading if named else lang.frame(section, heading[:1].lower() + heading[1:])
+    return [Draft(question, answer, lang.steps(section, heading, section.paragraphs[0][0],
+                                               lang.fmt("why_question_heading")))]
+
+
+_PARAMETER_RE = re.compile(r"^(?P<name>`[^`]+`)\s*[{<](?P<types>[^}>]+)[}>].*?\bDefault:\s*"
+                           r"(?P<default>`[^`]+`)")
+
+
+def _parameter(text: str, entity: str, lang: Language) -> Statement | None:
+    """An API parameter item with its default: "`encoding` {string} Default: `'utf8'`"
+    under `fs.readFile()` -> "what is the default of `encoding` in `fs.readFile()`?"."""
+    match = _PARAMETER_RE.match(text)
+    if not match or not entity or lang.code != "en":
+        return None
+    return Statement("entity", match["name"], f"what is the default of {match['name']} in "
+                     f"{entity}?", f"{match['default']}.",
+                     f"The item for {match['name']} gives its default.",
+                     f"defaults to {match['default']}")
+
+
+SUMMARY_TOKENS = 320  # a summary longer than this (estimated tokens) is no summary
+
+
+def _is_reference_list(block: ListBlock) -> bool:
+    """A list of parameters or return values ("`path` {string} ...", "Returns: ..."): API
+    reference, not prose to sum up."""
+    reference = sum(bool(re.match(r"^(?:`[^`]+`\s*:?\s*[{<]|Returns?:|Type:)", i))
+                    for i in block.items)
+    return reference * 2 >= len(block.items)
 
 
 @question_type("section_summary", "medium", "section", (
     "Ask for a summary of the whole section; the answer covers every main "
     "point of it, briefly."))
 def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
-    parts = [p[0] for p in section.paragraphs if not p[0].endswith((":", "："))]
-    method = "the opening sentence of each paragraph and the items of each list and table"
+    """The opening sentence of each paragraph and the items of each list, in order; a
+    section of one paragraph gives its first sentences. Nothing for a one-fact section."""
+    lang = _language(section)
+    if section.heading.endswith(("?", "？")):
+        return []  # the heading asks, the text answers: fact_based keeps that pair as it is
+    parts = [p[0] for p in section.paragraphs if is_fact(p[0])]
+    method = lang.T["method_openings"]
     if len(section.paragraphs) == 1 and not section.lists and not section.tables:
-        parts = list(section.paragraphs[0][:3])  # one paragraph: its lead is not enough
-        method = "the first sentences of its one paragraph"
+        parts = [s for s in section.paragraphs[0][:3] if is_fact(s)]
+        method = lang.T["method_one_paragraph"]
     for block in section.lists:
+        if _is_reference_list(block):
+            continue
+        items = lang.T["join"].join(_strip_end(i) for i in block.items)
         lead = f"{_strip_end(block.lead_in)}: " if block.lead_in.endswith((":", "：")) else ""
-        parts.append(lead + "; ".join(_strip_end(i) for i in block.items) + ".")
-    for table in section.tables:
-        parts.append(f"{table.header[0]}: " + "; ".join(r[0] for r in table.rows) + ".")
-    if not parts:
+        parts.append(lang.sentence(lead + items))
+    while len(parts) > 2 and estimate_tokens(" ".join(parts)) > SUMMARY_TOKENS:
+        parts.pop()
+    if len(parts) < 2 or len(section.facts) < 2 or estimate_tokens(" ".join(parts)) > SUMMARY_TOKENS:
         return []
-    answer = " ".join(parts[:8])
-    question = f'Summarize the section "{section.heading}" of {_doc(section)}.'
-    return [Draft(question, answer, (
-        _where(section),
-        f"The section has {len(section.paragraphs)} paragraph(s), {len(section.lists)} "
-        f"list(s) and {len(section.tables)} table(s); the summary takes {method}.",
-        "Joined in order, those statements give the summary."))]
+    question = lang.fmt("q_summary", heading=section.heading, doc=lang.title(section))
+    return [Draft(question, " ".join(parts), lang.steps(
+        section, section.heading, parts[0], lang.fmt(
+            "why_summary", paragraphs=len(section.paragraphs), lists=len(section.lists),
+            tables=len(section.tables), method=method)))]
 
 
 @question_type("factual_recall", "easy", 15, (
     "Ask for one precise detail (a number, a name, a date, a limit, a "
     "value) stated in the section."))
 def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
+    """A table cell by its row and column, or the one amount a plain sentence states.
+    "The lamp lasts about 2000 hours." -> "how many hours does the lamp last?" / "About
+    2000 hours." """
+    lang, lower = _language(section), corpus.lower(section)
     drafts = []
     for table in section.tables:
         for row in table.rows:
+            if [r[0] for r in table.rows].count(row[0]) > 1:
+                continue  # a row name given twice does not say which row is meant
             for column in range(1, min(len(row), len(table.header))):
-                if not row[column]:
-                    continue
-                question = f'According to the table in "{section.heading}" of ' \
-                           f'{_doc(section)}, what is the "{table.header[column]}" for ' \
-                           f'"{row[0]}"?'
-                answer = f'{row[column]}'
-                row_text = "; ".join(f"{h}: {c}" for h, c in zip(table.header, row))
-                drafts.append(Draft(question, answer, (
-                    _where(section), _quote(row_text),
-                    f'The "{table.header[column]}" cell of that row holds the answer.')))
+                if row[column] and row[0]:
+                    question = lang.fmt("q_cell", column=table.header[column], row=row[0],
+                                        heading=section.heading)
+                    row_text = "; ".join(f"{h}: {c}" for h, c in zip(table.header, row) if c)
+                    drafts.append(Draft(lang.frame(section, question), lang.sentence(row[column]),
+                                        lang.steps(section, row[0], row_text, lang.fmt(
+                                            "why_cell", column=table.header[column]))))
     for fact in section.facts:
-        match = re.search(r"(?<![\w.±-])(\d+(?:[.,]\d+)?)\s+([^\W\d][\w/%°]*)", fact.text)
-        if fact.kind != "sentence" or not match or match.group(2).lower() in STOPWORDS:
-            continue
-        asked = fact.text[:match.start()] + f"how many {match.group(2)}" + \
-            fact.text[match.end():]
-        question = f"According to {_doc(section)}: {_strip_end(asked)}?"
-        drafts.append(Draft(question, f"{match.group(1)} {match.group(2)}", (
-            _where(section), _quote(fact.text),
-            f"The figure given there is {match.group(1)} {match.group(2)}.")))
+        found = fact.kind == "sentence" and lang.quantity(fact.text, lower)
+        if found:
+            value, _, question = found
+            drafts.append(Draft(lang.frame(section, question), lang.sentence(value), lang.steps(
+                section, section.heading, fact.text, lang.fmt("why_recall", value=value))))
     return drafts
-
-
-_UPPER = ("at most", "no more than", "not more than", "up to", "a maximum of", "within",
-          "exceed")
-_LOWER = ("at least", "no less than", "not less than", "a minimum of")
-
-
-def _rule_subject(section: Section, text: str) -> str:
-    """Who or what a rule is about: the words before its modal verb.
-
-    "The speed of a scooter must not exceed 20 km/h." -> "the speed of a scooter"
-    """
-    match = MODAL_RE.search(text)
-    subject = text[:match.start()].strip(" ,").rsplit(", ", 1)[-1] if match else \
-        CONNECTIVE_RE.sub("", text).split(",", 1)[0]
-    if not _plain_subject(subject) or CONDITION_RE.match(text):
-        return f'"{_short(text, 6)}"'
-    return _lower_start(subject, _prose(section))
 
 
 @question_type("inference", "medium", 10, (
     "Ask a question whose answer is not written in one sentence but follows "
     "logically from what the section states; the reasoning shows the inference."))
 def gen_inference(section: Section, corpus: Corpus) -> list[Draft]:
-    """A number limit lets one infer whether another value complies."""
+    """A rule with one numeric limit lets one infer whether another value meets it; the
+    value is over or under the limit by the sentence's hash, so yes and no are balanced.
+    "Riders must be at least 16 years old." -> "would 8 years meet the requirement ...?"
+    / "No. Riders must be at least 16 years old. 8 years is less than that." """
+    lang = _language(section)
     drafts = []
-    pattern = re.compile(r"\b(" + "|".join(_UPPER + _LOWER) + r"|capped at)\s+(\d+(?:\.\d+)?)"
-                         r"\s+([^\W\d][\w/%°]*)", re.IGNORECASE)
     for fact in section.facts:
-        match = pattern.search(fact.text)
-        if fact.kind != "sentence" or not match or CONDITION_RE.match(fact.text) \
-                or len(NUMBER_RE.findall(fact.text)) != 1:
+        found = fact.kind == "sentence" and lang.limit(fact.text)
+        if not found:
             continue
-        if not (MODAL_RE.search(fact.text) or match.group(1).lower() == "capped at"):
-            continue
-        phrase, number, unit = match.group(1).lower(), float(match.group(2)), match.group(3)
-        upper = phrase in _UPPER or phrase == "capped at"
-        probe = number * 2 if upper else number / 2
-        probe_text = f"{probe:g} {unit}"
-        question = f"Under {_doc(section)}, would {probe_text} comply with the rule in " \
-                   f'"{section.heading}" on {_rule_subject(section, fact.text)}?'
-        relation = "more" if upper else "less"
-        answer = f"No. {probe_text} is {relation} than {number:g} {unit}, the limit the text sets."
-        drafts.append(Draft(question, answer, (
-            _where(section), _quote(fact.text),
-            f"The limit is {phrase} {number:g} {unit}; {probe_text} is {relation} than "
-            f"that, so it does not comply.")))
+        phrase, number, unit, upper = found
+        meets = int(stable_id(fact.text), 16) % 2 == 0
+        probe = number / 2 if upper == meets else number * 2
+        relation = "less" if probe < number else "more"
+        if lang.code == "zh":
+            relation = "低于" if probe < number else "超过"
+        probe_text = f"{probe:g}"
+        question = lang.fmt("q_limit", probe=probe_text, unit=unit, heading=section.heading)
+        answer = lang.fmt("a_limit_yes" if meets else "a_limit_no", rule=fact.text,
+                          probe=probe_text, unit=unit, relation=relation)
+        bound = ("at most" if upper else "at least") if lang.code == "en" else \
+            ("最多" if upper else "至少")
+        why = lang.fmt("why_limit", bound=bound, number=f"{number:g}", unit=unit,
+                       probe=probe_text, relation=relation,
+                       verdict=("meets" if meets else "does not meet") if lang.code == "en"
+                       else ("符合" if meets else "不符合"))
+        drafts.append(Draft(lang.frame(section, question), answer,
+                            lang.steps(section, section.heading, fact.text, why)))
     return drafts
 
 
-@question_type("multi_hop", "hard", 5, (
+@question_type("multi_hop_reasoning", "hard", 5, (
     "Ask a question that can only be answered by combining a statement of the "
     "section with a statement of the related section; the reasoning names both."), related=True)
-def gen_multi_hop(section: Section, corpus: Corpus) -> list[Draft]:
-    """Two facts of different sections of one document that share a rare term."""
-    index, holders = corpus.term_index(section.source), corpus.term_sections(section.source)
-    title_words = set(content_words(section.doc_title))
-    drafts, used = [], set()
-    for fact in section.facts:
-        words = [w for w in set(content_words(fact.text))
-                 if 2 <= len(holders.get(w, ())) <= 4 and w not in title_words]
-        for word in sorted(words, key=lambda w: (len(holders[w]), w)):
-            other_section, other_fact = next((s, f) for s, f in index[word] if s.key != section.key)
-            if (word, other_section.key) in used:
-                continue
-            used.add((word, other_section.key))
-            question = f'In {_doc(section)}, what do the sections "{section.heading}" and ' \
-                       f'"{other_section.heading}" each say that involves "{word}"?'
-            answer = f'"{section.heading}": {fact.text} "{other_section.heading}": ' \
-                     f"{other_fact.text}"
-            drafts.append(Draft(question, answer, (
-                _where(section), _quote(fact.text),
-                f'The section "{other_section.heading}" also uses "{word}": '
-                f'"{other_fact.text}"', "Taking both statements together answers the question."),
-                (other_section,)))
-            break
+def gen_multi_hop_reasoning(section: Section, corpus: Corpus) -> list[Draft]:
+    """Two facts of two sections joined by a term only both need: a rule about a term that
+    another section defines, asked about the definition ("what must a stand-up scooter
+    offered for rental do?"), or an answer that names an API another section describes
+    ("what does `fs.stat()` return, and what is `fs.Stats`?")."""
+    lang, lower = _language(section), corpus.lower(section)
+    entity = heading_entity(section.heading)
+    definitions, entities = corpus.definitions(section.source), corpus.entities(section.source)
+    drafts = []
+    for fact in _sentence_facts(section):
+        statement = lang.statement(_own_text(fact), entity, lower)
+        if not statement:
+            continue
+        if statement.rule and lang.code == "en":
+            drafts += _term_chain(section, fact, statement, definitions, lang)
+        drafts += _entity_chain(section, fact, statement, entities, lang, lower)
     return drafts
+
+
+def _term_chain(section, fact, statement, definitions, lang) -> list[Draft]:
+    term = re.sub(r"^(?:a|an|the|each|every|any)\s+", "", statement.rule.subject.lower())
+    for candidate in (term, term[:-1] if term.endswith("s") else term + "s"):
+        found = definitions.get(candidate)
+        if found and found[1].key != section.key and re.match(r"^(?:a|an)\s", found[0]) and \
+                len(found[0].split()) <= 20:
+            described, home, sentence = found
+            ask = statement.question.replace(statement.rule.subject, _strip_end(described), 1)
+            article = "an" if candidate[:1] in "aeiou" else "a"
+            answer = lang.fmt("a_term_chain", term=candidate, definition=sentence, a=article,
+                              answer=statement.answer[:1].lower() + statement.answer[1:])
+            steps = lang.steps(home, candidate, sentence, lang.fmt(
+                "why_term_chain", term=candidate), (section, fact.text))
+            return [Draft(lang.frame(section, ask), answer, steps, (home,))]
+    return []
+
+
+def _entity_chain(section, fact, statement, entities, lang, lower) -> list[Draft]:
+    for name in re.findall(r"`[^`]+`", statement.answer):
+        key = next((e for e in entities if e == name or e == name.rstrip("`") + "()`"), None)
+        home = entities.get(key) if key else None
+        if not home or home.key == section.key or not home.facts:
+            continue
+        described = lang.statement(home.facts[0].text, key, lower)
+        if not described or described.kind not in ("entity", "copula"):
+            continue
+        first = statement.question.rstrip("?？")
+        question = lang.fmt("q_chain", first=first, term=key)
+        about = lang.sentence(f"{key} {described.predicate}") if described.kind == "entity" \
+            else home.facts[0].text
+        answer = f"{statement.answer} {about}" if lang.code == "en" else f"{statement.answer}{about}"
+        steps = lang.steps(section, statement.subject, fact.text, lang.fmt("why_chain"),
+                           (home, home.facts[0].text))
+        return [Draft(lang.frame(section, question), answer, steps, (home,))]
+    return []
 
 
 @question_type("application", "medium", 8, (
     "Describe a short concrete situation and ask how the section's rules or "
     "instructions apply to it."))
 def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
-    """A rule (must, may not, is prohibited...) applied to a case it covers."""
+    """A rule or instruction with its condition, applied to the situation the condition
+    describes. "If a lamp fails during a trip, the rider must end the trip." -> "A lamp
+    fails during a trip. What must the rider do?" / "The rider must end the trip." """
+    lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in section.facts:
-        own = _own_text(fact)
-        if not MODAL_RE.search(own) or CONDITION_RE.match(own) or DEFINITION_RE.match(own):
+    for fact in _sentence_facts(section):
+        split = lang.condition(_own_text(fact))
+        if not split or split.marker in ("unless",):
             continue
-        subject = _rule_subject(section, own)
-        question = f"You are applying {_doc(section)} to a case that involves {subject}. " \
-                   f'Which rule in "{section.heading}" applies?'
-        drafts.append(Draft(question, fact.text, (
-            _where(section), _quote(fact.text),
-            f"That statement is the rule on {subject}, so it is the one to apply.")))
+        statement = lang.statement(split.main, "", lower)
+        if lang.code == "en":
+            if statement and statement.kind == "rule":
+                ask, answer = _capitalize(statement.question), statement.answer
+            elif lang.is_instruction(split.main):
+                ask, answer = "What should you do?", lang.sentence(split.main)
+            else:
+                continue
+            situation = split.clause
+        else:
+            if not (statement and statement.kind == "rule" or
+                    split.main.startswith(("请", "先", "要", "需要", "必须", "应该"))):
+                continue
+            ask, answer = "应该怎么做？", lang.sentence(split.main)
+            situation = f"{split.marker.replace('…时', '')}{split.clause}" + (
+                "时" if "时" in split.marker else "")
+        question = lang.frame(section, lang.fmt("q_situation", situation=situation, ask=ask),
+                              answer)
+        drafts.append(Draft(question, answer, lang.steps(
+            section, _topic(None, section), fact.text,
+            lang.fmt("why_condition", marker=split.marker, clause=split.clause))))
     return drafts
 
 
-@question_type("comparative", "medium", 5, (
+@question_type("comparative_analysis", "medium", 5, (
     "Ask for a comparison between two things the sections describe (two "
     "items, two rules, or the section and the related section)."), related=True)
-def gen_comparative(section: Section, corpus: Corpus) -> list[Draft]:
-    """Adjacent table rows, sibling list items, or this section against its next sibling."""
+def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
+    """Two rows of a table on the columns where they differ, or two sibling sections of
+    parallel shape (two API entries, two named items) by what each opens with."""
+    lang, lower = _language(section), corpus.lower(section)
     drafts = []
     for table in section.tables:
         for a, b in zip(table.rows, table.rows[1:]):
-            describe = lambda row: "; ".join(f"{h}: {c}" for h, c in zip(table.header[1:], row[1:]))
-            question = f'According to the table in "{section.heading}" of {_doc(section)}, ' \
-                       f'how do "{a[0]}" and "{b[0]}" compare?'
-            answer = f"{a[0]}: {describe(a)}. {b[0]}: {describe(b)}."
-            drafts.append(Draft(question, answer, (
-                _where(section), f'The table has a row for "{a[0]}" and one for "{b[0]}".',
-                "Setting their cells side by side gives the comparison.")))
-    siblings = [s for s in corpus.document_sections(section)
-                if s.heading_path[:-1] == section.heading_path[:-1] and s.paragraphs
-                and s.heading_path != section.heading_path]
-    later = [s for s in siblings if s.index > section.index]
-    if section.paragraphs and later:
-        other = later[0]
-        question = f'In {_doc(section)}, how does what "{section.heading}" says compare ' \
-                   f'with what "{other.heading}" says?'
-        answer = f'"{section.heading}": {section.paragraphs[0][0]} ' \
-                 f'"{other.heading}": {other.paragraphs[0][0]}'
-        drafts.append(Draft(question, answer, (
-            _where(section), _quote(section.paragraphs[0][0]),
-            f'Its sibling section "{other.heading}" opens with: "{other.paragraphs[0][0]}"',
-            "Putting the two openings side by side gives the comparison."), (other,)))
+            cells = [(h, x, y) for h, x, y in zip(table.header[1:], a[1:], b[1:]) if x != y]
+            if not cells or not a[0] or not b[0] or a[0] == b[0] or \
+                    max(len(c) for row in (a, b) for c in row) > 80:
+                continue
+            describe = lambda row: ", ".join(f"{h} {c}" for h, c in zip(table.header[1:], row[1:])
+                                             if c)
+            answer = f"{lang.sentence(f'{a[0]}: {describe(a)}')} {lang.sentence(f'{b[0]}: {describe(b)}')}"
+            question = lang.fmt("q_compare_rows", a=a[0], b=b[0], heading=section.heading)
+            drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
+                section, section.heading, "; ".join(f"{h}: {c}" for h, c in zip(table.header, a)),
+                lang.fmt("why_compare_rows", a=a[0], b=b[0]))))
+    other = _parallel_sibling(section, corpus)
+    if other:
+        mine, theirs = _description(section, lang, lower), _description(other, lang, lower)
+        if mine and theirs:
+            a, b = _named(section), _named(other)
+            question = lang.fmt("q_compare", a=a, b=b)
+            answer = lang.fmt("a_compare", a=lang.sentence(a)[:-1] if lang.code == "en" else a,
+                              x=mine[0], b=b, y=theirs[0])
+            drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
+                section, a, mine[1], lang.fmt("why_compare"), (other, theirs[1])), (other,)))
     return drafts
 
 
-_CAUSE_RE = re.compile(r"^(?P<effect>.+?),?\s+(?P<marker>because|due to|since|so that|in order to|"
-                       r"which results in|results in|resulting in|leads to)\s+(?P<cause>.+)$")
-_CONSEQUENCE_RE = re.compile(r"^(?P<marker>Therefore|As a result|Consequently|Thus),\s+(?P<effect>.+)$")
+def _named(section: Section) -> str:
+    return heading_entity(section.heading) or f'"{section.heading}"'
+
+
+def _description(section: Section, lang: Language, lower) -> tuple[str, str] | None:
+    """(what the section's subject does or is, as a predicate, and the sentence) when the
+    section opens by describing its subject."""
+    if not section.facts:
+        return None
+    fact = section.facts[0]
+    statement = lang.statement(fact.text, heading_entity(section.heading), lower)
+    if not statement or statement.kind not in ("entity", "copula", "action"):
+        return None
+    if statement.kind != "entity" and _folded(statement.subject).strip("`") not in \
+            _folded(section.heading):
+        return None
+    return _strip_end(statement.predicate), fact.text
+
+
+def _parallel_sibling(section: Section, corpus: Corpus) -> Section | None:
+    """The next sibling whose heading has the same shape: both API names, or both short
+    names sharing their last word ("Standard lamp", "Long-life lamp")."""
+    mine = section.heading
+    for other in corpus.document_sections(section):
+        if other.index <= section.index or other.heading_path[:-1] != section.heading_path[:-1]:
+            continue
+        if other.heading_path == section.heading_path:
+            continue
+        theirs = other.heading
+        if bool(heading_entity(mine)) and bool(heading_entity(theirs)):
+            return other
+        a, b = mine.lower().split(), theirs.lower().split()
+        if 1 < len(a) <= 4 and 1 < len(b) <= 4 and a[-1] == b[-1] and a != b:
+            return other
+        return None  # only the next sibling is a candidate
+    return None
 
 
 @question_type("cause_effect", "medium", 5, (
     "Ask about a cause and its effect, or a reason and its consequence, that "
     "the section states."))
 def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
-    """Sentences that state a reason, a purpose or a result in so many words."""
+    """A reason, purpose or result stated in so many words. "Never use acetone, because
+    acetone dissolves the coating." -> "why should you never use acetone?" / "Because
+    acetone dissolves the coating." """
+    lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in section.facts:
-        text = _strip_end(fact.text)
-        match = _CAUSE_RE.match(text)
-        if match and not (match["marker"] == "since" and ", since" not in text):
-            marker, left, right = match["marker"], match["effect"], match["cause"]
-            if marker in ("so that", "in order to"):
-                question = f"According to {_doc(section)}, for what purpose: {left}?"
-                answer = f"{_capitalize(marker)} {right}."
-            elif marker.endswith(("results in", "resulting in", "leads to")):
-                question = f"According to {_doc(section)}, what is the result of this: {left}?"
-                answer = f"It {marker.replace('which ', '')} {right}."
+    for fact in _sentence_facts(section):
+        text = _own_text(fact)
+        split = lang.cause(text)
+        if split:
+            if split.marker in ("results in", "leads to", "causes"):
+                question = lang.fmt("q_result", clause=lower(split.main))
+                answer = lang.sentence(f"it {split.marker} {split.clause}")
             else:
-                question = f"According to {_doc(section)}, why is this so: {left}?"
-                answer = f"{_capitalize(marker)} {right}."
-        elif (m := _CONSEQUENCE_RE.match(text)) and fact.previous:
-            question = f"According to {_doc(section)}, what follows from this: " \
-                       f"{_strip_end(fact.previous)}?"
-            marker, answer = m["marker"].lower(), f"{_capitalize(m['effect'])}."
+                question = lang.why_question(split.main, lower)
+                answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
+                                       else f"{split.marker}{split.clause}")
+                if lang.code == "zh" and split.marker == "为了":
+                    question = f"{split.main}是为了什么？"
+        elif fact.previous and (m := re.match(r"^(Therefore|As a result|Consequently|Thus|因此|所以|"
+                                              r"因而)[,，]\s*(.+)$", text)):
+            question = lang.frame(section, lang.fmt("q_follows", premise=lower(fact.previous)))
+            split = Split(m.group(1), fact.previous, m.group(2), True)
+            answer = lang.sentence(m.group(2))
         else:
             continue
-        drafts.append(Draft(question, answer, (
-            _where(section), _quote(f"{fact.previous} {fact.text}" if fact.previous and not match
-                                    else fact.text),
-            f'The words "{marker}" link the cause and its effect.')))
+        why = "why_result" if split.marker in ("results in", "leads to", "causes", "Therefore",
+                                               "As a result", "Consequently", "Thus", "因此",
+                                               "所以", "因而") else "why_cause"
+        drafts.append(Draft(lang.frame(section, question) if not question[:1].isupper()
+                            else question, answer, lang.steps(
+                                section, section.heading, fact.text,
+                                lang.fmt(why, marker=split.marker))))
     return drafts
 
 
@@ -1381,53 +2663,60 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
     "Ask for a summary of one part of the section (a paragraph, a list or "
     "a table), not the whole section."))
 def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
-    """Lists of three or more items and paragraphs of three or more sentences."""
+    """A list of three or more items, or a table, summed up item by item."""
+    lang = _language(section)
     drafts = []
     for block in section.lists:
-        if len(block.items) < 3:
+        if len(block.items) < 3 or any(len(i) > 300 for i in block.items) or \
+                _is_reference_list(block):
             continue
-        about = f' after "{_strip_end(block.lead_in)}"' if block.lead_in else ""
-        question = f'Summarize the list in "{section.heading}" of {_doc(section)}{about}.'
-        answer = "; ".join(_strip_end(i) for i in block.items) + "."
-        drafts.append(Draft(question, _capitalize(answer), (
-            _where(section), f"The list has {len(block.items)} items.",
-            "Taking each item in order gives the summary.")))
-    for sentences in section.paragraphs:
-        if len(sentences) < 3:
+        lead = _strip_end(block.lead_in)
+        question = lang.fmt("q_list", lead=lead, doc=lang.title(section)) \
+            if block.lead_in.endswith((":", "：")) and len(lead) <= 120 else \
+            lang.fmt("q_list_plain", heading=section.heading, doc=lang.title(section))
+        answer = lang.sentence(lang.T["join"].join(_strip_end(i) for i in block.items))
+        drafts.append(Draft(question, answer, lang.steps(
+            section, section.heading, block.lead_in or block.items[0],
+            lang.fmt("why_list", count=len(block.items)))))
+    for table in section.tables:
+        if len(table.rows) < 3 or not table.header:
             continue
-        question = f'Summarize the paragraph of "{section.heading}" in {_doc(section)} that ' \
-                   f'begins "{_short(sentences[0], 5)}".'
-        answer = f"{sentences[0]} {sentences[-1]}"
-        drafts.append(Draft(question, answer, (
-            _where(section), f"The paragraph has {len(sentences)} sentences.",
-            "Its first sentence states the topic and its last one the conclusion.")))
+        rows = lang.T["join"].join(r[0] for r in table.rows if r and r[0])
+        answer = lang.fmt("a_table", count=len(table.rows), what=table.header[0], rows=rows)
+        question = lang.fmt("q_table", heading=section.heading, doc=lang.title(section))
+        drafts.append(Draft(question, answer, lang.steps(
+            section, section.heading, " | ".join(table.header),
+            lang.fmt("why_table", rows=len(table.rows)))))
     return drafts
-
-
-_TRAILING_CONDITION_RE = re.compile(r"^(?P<then>.+?)\s+(?P<marker>if|when|whenever)\s+(?P<cond>.+)$")
 
 
 @question_type("hypothetical", "hard", 5, (
     "Ask a 'what would happen if' question about a situation the section's "
     "rules cover; the answer follows from those rules only."))
 def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
-    """Conditional statements: suppose the condition, what does the text say follows?"""
+    """A statement of what happens under a condition (not a rule: those are applications),
+    cut at the clause boundary. "If the lid opens, the lamp stops." -> "what happens if the
+    lid opens?" / "The lamp stops." """
+    lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in section.facts:
-        text = _strip_end(_own_text(fact))
-        match = CONDITION_RE.match(text)
-        if match and match.group(1).lower() != "unless":
-            condition, consequence = match.group(2), match.group(3)
-        elif (m := _TRAILING_CONDITION_RE.match(text)) and len(m["then"].split()) >= 3:
-            condition, consequence = m["cond"], m["then"]
-        else:
+    for fact in _sentence_facts(section):
+        split = lang.condition(_own_text(fact))
+        if not split or split.marker == "unless" or lang.rule(split.main, lower) or \
+                lang.is_instruction(split.main):
             continue
-        question = f"Suppose {_lower_start(condition, _prose(section))}. What does " \
-                   f'{_doc(section)} say happens, according to "{section.heading}"?'
-        drafts.append(Draft(question, f"{_capitalize(consequence)}.", (
-            _where(section), _quote(fact.text),
-            "The condition in the question matches that statement, so its consequence "
-            "applies.")))
+        if lang.code == "zh" and re.search(r"必须|应该|应当|需要|请", split.main):
+            continue
+        if lang.code == "en" and (not re.match(r"^(?:the|a|an|it|this|that|these|they|its|your|"
+                                                   r"[A-Z`])", split.main, re.IGNORECASE) or
+                                  split.main.split()[0].lower() in _EN_VERB_FORMS):
+            continue
+        marker = split.marker.replace("…时", "")
+        question = lang.fmt("q_what_happens", marker=marker, clause=split.clause,
+                            when="时" if "时" in split.marker else "")
+        answer = lang.sentence(split.main)
+        drafts.append(Draft(lang.frame(section, question, answer), answer,
+                            lang.steps(section, section.heading, fact.text, lang.fmt(
+                                "why_condition", marker=split.marker, clause=split.clause))))
     return drafts
 
 
@@ -1435,150 +2724,184 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
     "Ask a question that weighs a rule or claim of the section: its "
     "exceptions, conditions, limits or trade-offs as the section states them."))
 def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
-    """Statements that carry an exception or a qualification."""
+    """An exception, a sole condition, or a qualification in the next sentence. "Riding on
+    sidewalks is prohibited, except when a rider walks the scooter." -> "what exception is
+    made to the statement that riding on sidewalks is prohibited?" / "Except when ..." """
+    lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in section.facts:
-        match = QUALIFIER_RE.search(fact.text)
-        if not match or fact.kind == "table_row":
-            continue
-        if match.start() == 0 and fact.previous:
-            question = f'{_doc(section)} states in "{section.heading}": "{fact.previous}" ' \
-                       "What qualifies or limits that statement?"
-            steps = (_where(section), _quote(fact.previous),
-                     f'The next sentence opens with "{match.group(1)}" and qualifies it.')
+    for fact in _sentence_facts(section):
+        text = _own_text(fact)
+        split = lang.qualifier(text)
+        however = re.match(r"^(?:However|然而|但是|不过)[,，]\s*(.+)$", text)
+        if split and split.marker in ("only if", "provided that", "只有"):
+            clause = split.main
+            rule = lang.rule(split.main, lower)
+            if lang.code == "en":
+                if not rule:
+                    continue
+                clause = f"{rule.modal} {rule.subject}{' not' if rule.negative else ''} " \
+                         f"{rule.predicate}"
+            question = lang.fmt("q_condition", clause=clause)
+            answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
+                                   else f"只有{split.clause}")
+        elif split and split.marker not in ("但是", "但", "然而", "不过"):
+            question = lang.fmt("q_exception", clause=lower(split.main))
+            answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
+                                   else f"{split.marker}{split.clause}")
+        elif split:
+            question = lang.fmt("q_exception", clause=split.main)
+            answer = lang.sentence(split.clause)
+        elif however and fact.previous and is_fact(fact.previous):
+            split = Split("However", "", fact.previous, True)
+            question = lang.fmt("q_however", premise=fact.previous)
+            answer = lang.sentence(however.group(1))
         else:
-            subject = _rule_subject(section, fact.text)
-            question = f"What exception or qualification does {_doc(section)} attach to " \
-                       f'its statement on {subject} in "{section.heading}"?'
-            clause = fact.text[match.start():].strip()
-            steps = (_where(section), _quote(fact.text),
-                     f'The qualification is the part that begins "{_short(clause, 5)}".')
-        drafts.append(Draft(question, fact.text, steps))
+            continue
+        framed = question if question[:1].isupper() or lang.code == "zh" and \
+            question.startswith(fact.previous[:4] or "\0") else lang.frame(section, question)
+        drafts.append(Draft(framed, answer, lang.steps(
+            section, section.heading, fact.text, lang.fmt(
+                "why_qualifier" if split.clause else "why_however", marker=split.marker))))
     return drafts
-
-
-_IS_A_RE = re.compile(r"^(?:The |An? )?(?P<term>[\w -]{2,40}?) is an? (?P<def>.{10,})$")
 
 
 @question_type("technical_explanation", "medium", 10, (
     "Ask for an explanation of a term, mechanism, command or technical "
     "detail of the section."))
 def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
-    """Definitions ("X means Y", "X is a Y that...") and commands given with their purpose."""
+    """The commands of a how-to ("To run a scan, save these lines:" + code -> "how do you
+    run a scan?"), and what an API or a term is, from the opening sentences of its section."""
+    lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in section.facts:
-        own = _own_text(fact)
-        match = DEFINITION_RE.match(own) or _IS_A_RE.match(own)
-        if not match:
-            continue
-        term = match["term"].strip()
-        question = f'How does {_doc(section)} explain the term "{term}"?'
-        drafts.append(Draft(question, own, (
-            _where(section), _quote(own), f'That sentence defines "{term}".')))
     for code in section.codes:
-        if not code.lead_in or not code.code.strip():
+        goal = lang.goal(code.lead_in) if code.lead_in else None
+        goal = goal or (lang.goal(corpus.lower(section, every_word=True)(section.heading))
+                        if code is section.codes[0] else None)
+        if not goal or not code.code.strip() or len(code.code) > 2000:
             continue
-        question = f'In "{section.heading}" of {_doc(section)}, what text goes with this ' \
-                   f"instruction: {_strip_end(code.lead_in)}?"
-        drafts.append(Draft(question, f"```\n{code.code}\n```", (
-            _where(section), _quote(code.lead_in),
-            "The code block right after that sentence holds the text it refers to.")))
+        answer = f"{code.lead_in}\n```\n{code.code}\n```" if code.lead_in else f"```\n{code.code}\n```"
+        drafts.append(Draft(lang.frame(section, lang.fmt("q_how", goal=goal)), answer,
+                            lang.steps(section, section.heading, code.lead_in or section.heading,
+                                       lang.fmt("why_code"))))
+    entity = heading_entity(section.heading) or (
+        section.heading if len(section.heading.split()) <= 4 and not section.heading.endswith(
+            ("?", "？")) else "")
+    if entity and section.paragraphs and len(section.paragraphs[0]) >= 2:
+        opening = section.paragraphs[0]
+        statement = lang.statement(opening[0], heading_entity(section.heading), lower)
+        if statement and (statement.kind == "entity" or _folded(statement.subject).strip("`")
+                          == _folded(entity).strip("`")) and statement.kind != "rule":
+            first = statement.answer if statement.kind == "entity" else opening[0]
+            answer = " ".join([first, *[s for s in opening[1:3] if is_fact(s)]])
+            ask = "q_explain_call" if entity.endswith("()`") else "q_explain"
+            drafts.append(Draft(lang.frame(section, lang.fmt(ask, entity=entity)),
+                                answer, lang.steps(section, entity, opening[0],
+                                                   lang.fmt("why_explain", entity=entity))))
     return drafts
-
-
-def _procedure_name(section: Section, block: ListBlock) -> str:
-    lead = _strip_end(block.lead_in)
-    if re.match(r"^To\s", lead):
-        return lead[0].lower() + lead[1:].split(",")[0]
-    return f'in "{section.heading}"'
 
 
 @question_type("process_workflow", "easy", 5, (
     "Ask about the steps of a procedure or the order of a workflow that the "
     "section describes."))
 def gen_process_workflow(section: Section, corpus: Corpus) -> list[Draft]:
-    """Ordered lists: the whole procedure, then which step follows which."""
+    """An ordered list of instructions (most items begin with a verb, or a "To ...:"
+    lead-in, or a how-to heading names the goal): its steps in order."""
+    lang = _language(section)
     drafts = []
     for block in (b for b in section.lists if b.ordered and len(b.items) >= 2):
-        name = _procedure_name(section, block)
+        goal = lang.goal(block.lead_in) if block.lead_in else None
+        goal = goal or lang.goal(corpus.lower(section, every_word=True)(section.heading))
+        instructions = sum(lang.is_instruction(i) for i in block.items)
+        if not goal or instructions * 2 < len(block.items):
+            continue
         numbered = "\n".join(f"{n}. {item}" for n, item in enumerate(block.items, 1))
-        drafts.append(Draft(
-            f"According to {_doc(section)}, what are the steps, in order, {name}?", numbered,
-            (_where(section), f"The section gives an ordered list of {len(block.items)} steps.",
-             "Listing them in their order gives the procedure.")))
-        for n, (step, after) in enumerate(zip(block.items, block.items[1:]), 1):
-            drafts.append(Draft(
-                f'In the procedure {name} ({_doc(section)}), what comes after step {n}, '
-                f'"{_strip_end(step)}"?', after,
-                (_where(section), f"Step {n} of the ordered list reads: \"{step}\"",
-                 f"The list continues with step {n + 1}.")))
+        drafts.append(Draft(lang.frame(section, lang.fmt("q_steps", goal=goal)), numbered,
+                            lang.steps(section, section.heading, block.lead_in or block.items[0],
+                                       lang.fmt("why_steps", count=len(block.items)))))
     return drafts
-
-
-def _changed_statement(text: str) -> str | None:
-    """The statement made false by one change: a number doubled or the polarity flipped.
-
-    "Riders must be 16." -> "Riders must be 32.";  "It must stop." -> "It must not stop."
-    """
-    number = NUMBER_RE.search(text)
-    if number and re.fullmatch(r"\d+", number.group()):
-        present = set(NUMBER_RE.findall(text))
-        value = int(number.group()) * 2
-        while str(value) in present:
-            value += int(number.group()) or 1
-        return text[:number.start()] + str(value) + text[number.end():]
-    for pattern, replacement in POLARITY_SWAPS:
-        changed, count = re.subn(pattern, replacement, text, count=1)
-        if count:
-            return changed
-    return None
-
-
-def _blanked(text: str, heading: str) -> tuple[str, str] | None:
-    """Mask a number, else the longest rare word: ("Ride at 20 km/h.") -> ("Ride at ___ km/h.", "20")"""
-    number = NUMBER_RE.search(text)
-    if number:
-        return text[:number.start()] + "___" + text[number.end():], number.group()
-    avoid = set(content_words(heading))
-    words = [m for m in re.finditer(r"\b[^\W\d_]{6,}\b", text)
-             if m.group().lower() not in avoid and m.group().lower() not in STOPWORDS]
-    if not words:
-        return None
-    word = max(words, key=lambda m: len(m.group()))
-    return text[:word.start()] + "___" + text[word.end():], word.group()
 
 
 @question_type("true_false_fill_blank", "easy", 10, variants=(TRUE_FALSE, FILL_BLANK))
 def gen_true_false_fill_blank(section: Section, corpus: Corpus) -> list[Draft]:
-    """Rotate fill-in-the-blank, a false statement and a true one over the sentences."""
-    drafts = []
-    facts = [f for f in section.facts if f.kind == "sentence"]
-    for position, fact in enumerate(facts):
-        for kind in ("blank", "false", "true")[position % 3:] + ("blank", "false", "true")[:position % 3]:
-            draft = _true_false_or_blank(section, fact.text, kind)
+    """Per sentence, by its hash: a blank over a key term (an identifier, a defined term, an
+    amount with its unit, a word of the heading), or a statement that is true or made false
+    by one change (an amount, a sibling's value in a table, a main-clause must/is negated)."""
+    lang = _language(section)
+    defined = frozenset(corpus.definitions(section.source))
+    drafts = _table_statements(section, lang)
+    for fact in (f for f in _sentence_facts(section) if f.kind == "sentence"):
+        digest = int(stable_id(fact.text), 16)
+        kinds = ("blank", "statement") if digest % 2 else ("statement", "blank")
+        for kind in kinds:
+            draft = _blank(section, fact.text, lang, defined) if kind == "blank" else \
+                _statement(section, fact.text, lang, digest // 2 % 2 == 0)
             if draft:
                 drafts.append(draft)
                 break
     return drafts
 
 
-def _true_false_or_blank(section: Section, text: str, kind: str) -> Draft | None:
-    where = _where(section)
-    if kind == "blank":
-        blank = _blanked(text, section.heading)
-        if not blank:
-            return None
-        return Draft(f"Fill in the blank, according to {_doc(section)}: {blank[0]}", blank[1],
-                     (where, _quote(text), f'The word that fills the blank is "{blank[1]}".'),
-                     key=(blank[1],))
-    statement = text if kind == "true" else _changed_statement(text)
-    if not statement:
+def _blank(section: Section, text: str, lang: Language, defined: frozenset[str]) -> Draft | None:
+    title = set(_word_bag(section.doc_title))
+    if len(text.split()) < 6 and lang.code == "en":
         return None
-    verdict = "True" if kind == "true" else "False"
-    check = "It matches the text word for word." if kind == "true" else \
-        "The statement differs from the text, so it is false."
-    return Draft(f"True or false, according to {_doc(section)}: {statement}",
-                 f'{verdict}. The text says: "{text}"', (where, _quote(text), check))
+    for term in lang.blank_terms(text, section, defined):
+        at = text.lower().find(term.lower())
+        if at < 0 or text.lower().count(term.lower()) != 1 or len(term) > 60 or \
+                set(_word_bag(term)) & title:
+            continue
+        if lang.code == "en" and re.match(r"\w", text[at + len(term):at + len(term) + 1] or " ") \
+                or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum()):
+            continue  # part of a longer word
+        blanked = text[:at] + "___" + text[at + len(term):]
+        if set(_word_bag(term)) & set(_word_bag(blanked)) or (
+                lang.code == "zh" and term.strip("`") in blanked):
+            continue  # the answer would stand in the question
+        kind = "blank_code" if term.startswith("`") else "blank_defined" if term.lower() in \
+            defined else "blank_amount" if re.match(r"[\d零一二两三四五六七八九十]", term) else "blank_heading"
+        return Draft(lang.fmt("q_blank", doc=lang.title(section), sentence=blanked),
+                     text[at:at + len(term)],
+                     lang.steps(section, section.heading, text,
+                                lang.fmt("why_blank", kind=lang.T[kind])), key=(term,))
+    return None
+
+
+def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draft | None:
+    changed = lang.falsified(text)
+    if not changed:
+        return None  # a statement that could not be made false is not asked as true either
+    statement = text if truth else changed[0]
+    why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=changed[2], old=changed[1])
+    return Draft(lang.fmt("q_true_false", doc=lang.title(section), statement=statement),
+                 lang.fmt("a_true" if truth else "a_false", text=text, heading=section.heading),
+                 lang.steps(section, section.heading, text, why))
+
+
+def _table_statements(section: Section, lang: Language) -> list[Draft]:
+    """ "In the table in "Fines", "Riding on a sidewalk" has a "Fine" of 75 CAD": true, or
+    false with the value of the next row."""
+    drafts = []
+    for table in section.tables:
+        for n, row in enumerate(table.rows):
+            other = table.rows[(n + 1) % len(table.rows)]
+            if len(table.rows) < 2 or len(row) < 2 or not row[0] or not row[1] or \
+                    other[1:2] == row[1:2] or len(other) < 2:
+                continue
+            truth = int(stable_id(*row), 16) % 2 == 0
+            value = row[1] if truth else other[1]
+            if [r[0] for r in table.rows].count(row[0]) > 1 or len(value) > 80:
+                continue
+            said = lang.fmt("q_table_true", heading=section.heading, row=row[0],
+                            column=table.header[1], value=value)
+            fact = "; ".join(f"{h}: {c}" for h, c in zip(table.header, row) if c)
+            why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=other[1], old=row[1])
+            drafts.append(Draft(lang.fmt("q_true_false", doc=lang.title(section),
+                                         statement=lang.sentence(said)[:1].lower() +
+                                         lang.sentence(said)[1:]),
+                                lang.fmt("a_true" if truth else "a_false", text=fact,
+                                         heading=section.heading),
+                                lang.steps(section, row[0], fact, why)))
+    return drafts
 
 
 @question_type("contextual_ambiguity", "hard", 5, (
@@ -1587,40 +2910,39 @@ def _true_false_or_blank(section: Section, text: str, kind: str) -> Draft | None
     fields=(("readings", {"type": "array", "items": {"type": "string", "minLength": 1},
                           "minItems": 2, "maxItems": 4}),))
 def gen_contextual_ambiguity(section: Section, corpus: Corpus) -> list[Draft]:
-    """Resolve what "this"/"it" points back to, and what an abbreviation stands for."""
+    """What "this cap" or "these rules" points back to (found in the sentence before), and
+    what an acronym defined in another section stands for."""
+    lang = _language(section)
     drafts = []
     for fact in section.facts:
-        match = ANAPHOR_RE.match(fact.text)
-        if not match or not fact.previous:
+        found = fact.kind == "sentence" and lang.anaphor(fact.text, fact.previous)
+        if not found:
             continue
-        word = match.group(1)
-        phrase = f"{word} {match.group(2)}" if match.group(2) and word in (
-            "This", "That", "These", "Those", "Such") and match.group(2) not in STOPWORDS else word
-        question = f'In "{section.heading}" of {_doc(section)}, the sentence "{fact.text}" ' \
-                   f'opens with "{phrase}". What does "{phrase}" refer to?'
-        answer = f'It refers back to the sentence before it: "{fact.previous}"'
-        drafts.append(Draft(question, answer, (
-            _where(section), _quote(f"{fact.previous} {fact.text}"),
-            f'Read in context, "{phrase}" points to what the previous sentence describes.')))
-    acronyms = corpus.acronyms(section.source)
-    for short, (expansion, home, sentence) in sorted(acronyms.items()):
-        if home.key == section.key or not re.search(r"\b" + short + r"\b", _prose(section)):
+        phrase, target = found
+        question = lang.fmt("q_anaphor", phrase=phrase, sentence=fact.text)
+        drafts.append(Draft(lang.frame(section, question), lang.fmt(
+            "a_anaphor", target=target, previous=fact.previous), lang.steps(
+                section, phrase, f"{fact.previous} {fact.text}",
+                lang.fmt("why_anaphor", phrase=phrase, target=target))))
+    for short, (expansion, home, sentence) in sorted(corpus.acronyms(section.source).items()):
+        if corpus.first_user(section.source, short, home) is not section:
             continue
-        question = f'In "{section.heading}" of {_doc(section)}, what does "{short}" stand for?'
-        answer = f'"{short}" stands for {expansion}.'
-        drafts.append(Draft(question, answer, (
-            _where(section), f'"{short}" is not spelled out in this section.',
-            f'The section "{home.heading}" defines it: "{sentence}"'), (home,)))
+        drafts.append(Draft(lang.frame(section, lang.fmt("q_acronym", short=short)),
+                            lang.fmt("a_acronym", short=short, expansion=expansion),
+                            lang.steps(section, short, sentence, lang.fmt(
+                                "why_acronym", short=short, other=f'"{home.heading}"')),
+                            (home,)))
     return drafts
 
 
 # The table of question types, in report order. A new type: its generator above, decorated
 # with @question_type, and its name here.
 QUESTION_TYPES: dict[str, QuestionType] = {t.name: t for t in (
-    gen_fact_based, gen_section_summary, gen_factual_recall, gen_inference, gen_multi_hop,
-    gen_application, gen_comparative, gen_cause_effect, gen_summarization, gen_hypothetical,
-    gen_critical_analysis, gen_technical_explanation, gen_process_workflow,
-    gen_true_false_fill_blank, gen_contextual_ambiguity)}
+    gen_fact_based, gen_section_summary, gen_factual_recall, gen_inference,
+    gen_multi_hop_reasoning, gen_application, gen_comparative_analysis, gen_cause_effect,
+    gen_summarization, gen_hypothetical, gen_critical_analysis,
+    gen_technical_explanation, gen_process_workflow, gen_true_false_fill_blank,
+    gen_contextual_ambiguity)}
 
 
 def type_percent() -> dict[str, int]:
@@ -1681,7 +3003,7 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
                 yield make_qa(section, question_type, draft, "heuristic")
 
 # =============================================================================
-# 7. Review: grounding, question form, duplicates (pure)
+# 8. Review: grounding, question form, duplicates (pure)
 # =============================================================================
 
 NEAR_DUPLICATE = 0.85  # Jaccard similarity of character 4-grams from which questions are one
@@ -1689,7 +3011,9 @@ _QUOTED_RE = re.compile(r'"([^"]{4,})"|“([^”]{4,})”|「([^」]{2,})」')
 _PUNCTUATION_RE = re.compile(r"[^\w\s]+")
 # Requests that are questions without a question mark.
 _IMPERATIVES = ("summarize", "summarise", "describe", "explain", "list", "compare", "fill in",
-                "true or false", "name", "give", "state", "identify", "outline")
+                "true or false", "name", "give", "state", "identify", "outline", "请", "概括",
+                "填空", "判断正误", "说明", "列出", "解释", "比较", "描述")
+_CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
 @dataclass(frozen=True)
@@ -1709,11 +3033,14 @@ def _folded(text: str) -> str:
     return " ".join(text.lower().split())
 
 
+_MARKUP_RE = re.compile(r"\*\*|__|\[([^\]]*)\]\([^)]*\)")
+
+
 @lru_cache(maxsize=256)
 def _source_terms(sources: str) -> tuple[str, frozenset[str], frozenset[str]]:
-    """A source text folded, with its content words and numbers (cached: many answers
-    are checked against the same section)."""
-    folded = _folded(sources)
+    """A source text folded, emphasis and link targets dropped, with its content words
+    and numbers (cached: many answers are checked against the same section)."""
+    folded = _folded(_MARKUP_RE.sub(lambda m: m.group(1) or "", sources))
     return folded, frozenset(content_words(folded)), frozenset(NUMBER_RE.findall(folded))
 
 
@@ -1729,9 +3056,14 @@ def grounding(answer: str, sources: str, question: str = "", key: Sequence[str] 
     question_words = set(content_words(question))
     question_numbers = set(NUMBER_RE.findall(folded_question))
     units, found, missing = 0, 0, []
-    for word in content_words(answer):
+    for word in content_words(_CJK_RUN_RE.sub(" ", answer)):
         units += 1
         found += word in vocabulary or word in question_words
+    # Text without spaces (Chinese, Japanese) has no words to split at: character pairs.
+    for run in _CJK_RUN_RE.findall(_folded(answer)):
+        for pair in (run[i:i + 2] for i in range(max(1, len(run) - 1))):
+            units += 1
+            found += pair in folded_sources or pair in folded_question
     for number in NUMBER_RE.findall(_folded(answer)):
         units += 1
         if number in numbers or number in question_numbers:
@@ -1746,14 +3078,12 @@ def grounding(answer: str, sources: str, question: str = "", key: Sequence[str] 
         else:
             missing.append(f'"{quote}"')
     missing += [k for k in key if _folded(k) not in folded_sources]
-    if not units and CJK_RE.search(answer):  # no spaces to split words at: characters
-        chars = [c for c in answer if CJK_RE.match(c)]
-        units, found = len(chars), sum(c in folded_sources or c in folded_question for c in chars)
     return Grounding(round(found / units, 3) if units else 1.0, tuple(missing))
 
 
-def question_problem(question: str, answer: str) -> str | None:
-    """Why a question is unusable, or None: "empty", "not_a_question", "gives_away_answer".
+def question_problem(question: str, answer: str, check_leak: bool = True) -> str | None:
+    """Why a question is unusable, or None: "empty", "not_a_question", "gives_away_answer"
+    (not checked for a true/false statement, which the answer restates).
 
     ("", "x") -> "empty";  ("The sky.", "blue") -> "not_a_question"
     """
@@ -1764,7 +3094,7 @@ def question_problem(question: str, answer: str) -> str | None:
     if "?" not in text and "？" not in text and not any(w in lowered for w in _IMPERATIVES):
         return "not_a_question"
     answer_words = set(content_words(answer))
-    if len(answer_words) >= 4 and answer_words <= set(content_words(text)):
+    if check_leak and len(answer_words) >= 4 and answer_words <= set(content_words(text)):
         return "gives_away_answer"  # every content word of the answer is in the question
     return None
 
@@ -1828,6 +3158,30 @@ def near_duplicate_pairs(questions: Sequence[str], threshold: float = NEAR_DUPLI
     return sorted(pairs)
 
 
+SKETCH_SIZE = 8
+SIMILAR_ANSWERS = 0.3  # share of sketch entries two near-duplicates' answers must have
+
+
+def answer_sketch(text: str) -> tuple[int, ...]:
+    """The SKETCH_SIZE smallest hashes of an answer's words (CJK: character pairs), a
+    bottom-k sketch: the share they have in common estimates how alike two answers are.
+
+    answer_sketch("Wear a helmet.") == answer_sketch("wear a HELMET") """
+    import zlib
+
+    cjk = "".join(CJK_RE.findall(text))
+    units = {cjk[i:i + 2] for i in range(len(cjk) - 1)} | set(content_words(text))
+    return tuple(sorted(zlib.crc32(u.encode("utf-8")) for u in units)[:SKETCH_SIZE])
+
+
+def sketch_similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    """Estimated Jaccard similarity of two sketches' answers: (1, 2, 3) vs (2, 3, 4) -> 0.5"""
+    if not a or not b:
+        return 1.0
+    union = sorted(set(a) | set(b))[:SKETCH_SIZE]
+    return sum(h in a and h in b for h in union) / len(union)
+
+
 class _UnionFind:
     """Items joined into groups; a group is named by its smallest item, so the result does
     not depend on the order of the joins. join(3, 1); join(1, 2) -> find(3) == 1"""
@@ -1852,7 +3206,9 @@ def check_pair(qa: QAPair, sources: str, min_grounding: float) -> tuple[float, R
     """The pair's grounding score in `sources` (its sections' text), and why it is
     rejected: a malformed question, or (unless min_grounding is 0) an ungrounded answer."""
     score = grounding(qa.answer, sources, qa.question, qa.key)
-    problem = question_problem(qa.question, qa.answer)
+    # A true/false answer restates the statement it judges; every other answer must not.
+    restates = qa.question_type == "true_false_fill_blank" and not qa.key
+    problem = question_problem(qa.question, qa.answer, check_leak=not restates)
     if problem:
         return score.score, Rejected.of_pair(qa, problem, "")
     if min_grounding > 0 and (score.score < min_grounding or score.missing):
@@ -1878,13 +3234,14 @@ class PairKey:
     question_chars: int
     answer_chars: int
     answer_tokens: int
+    answer_sketch: tuple[int, ...] = ()  # answer_sketch(answer): near-duplicates
 
     @classmethod
     def of(cls, index: int, qa: QAPair, score: float) -> "PairKey":
         return cls(index, qa.qa_id, qa.question_type, qa.generator, qa.section.key,
                    qa.section.source, normalized_question(qa.question),
                    qa.question.replace(qa.section.doc_title, " "), score, len(qa.question),
-                   len(qa.answer), estimate_tokens(qa.answer))
+                   len(qa.answer), estimate_tokens(qa.answer), answer_sketch(qa.answer))
 
     @property
     def difficulty(self) -> str:
@@ -1900,8 +3257,12 @@ def duplicate_clusters(keys: Sequence[PairKey], threshold: float) -> list[list[i
         groups.join(n, first_seen.setdefault(key.normalized, n))
     unique = list(first_seen.values())
     # The document's title repeats in many questions; it says nothing about what is asked.
+    # Near-duplicate questions are one question only when their answers are alike too:
+    # "Summarize the section Usage" of two documents asks about two different texts.
     for i, j in near_duplicate_pairs([keys[n].stripped for n in unique], threshold):
-        groups.join(unique[i], unique[j])
+        a, b = keys[unique[i]], keys[unique[j]]
+        if sketch_similarity(a.answer_sketch, b.answer_sketch) >= SIMILAR_ANSWERS:
+            groups.join(unique[i], unique[j])
     clusters: dict[int, list[int]] = defaultdict(list)
     for n in range(len(keys)):
         clusters[groups.find(n)].append(n)
@@ -1936,7 +3297,7 @@ def deduplicate(keys: Sequence[PairKey], keep_duplicates: bool) -> Deduplicated:
 
 
 # =============================================================================
-# 8. Examples, the train/validation split, output formats (pure)
+# 9. Examples, the train/validation split, output formats (pure)
 # =============================================================================
 
 
@@ -2037,7 +3398,7 @@ RENDERERS = {
 }
 
 # =============================================================================
-# 9. Model requests: prompts, reply schemas, reply parsing (pure)
+# 10. Model requests: prompts, reply schemas, reply parsing (pure)
 # =============================================================================
 
 
@@ -2280,7 +3641,7 @@ def qa_from_reply(request: LLMRequest, reply: dict, generator: str) -> QAPair:
 
 
 # =============================================================================
-# 10. Files: the input folder, atomic writes, run names, stores, the reply cache (I/O)
+# 11. Files: the input folder, atomic writes, run names, stores, the reply cache (I/O)
 # =============================================================================
 
 
@@ -2556,7 +3917,7 @@ class ReplyCache:
             self._db = None
 
 # =============================================================================
-# 11. Engines: where requests become replies. Engine is the seam; ENGINES the registry
+# 12. Engines: where requests become replies. Engine is the seam; ENGINES the registry
 # =============================================================================
 
 
@@ -3254,7 +4615,7 @@ def create_engine(config: Config) -> Engine:
 
 
 # =============================================================================
-# 12. Generating: the heuristic path, and the model path (plan, ask, collect)
+# 13. Generating: the heuristic path, and the model path (plan, ask, collect)
 # =============================================================================
 
 
@@ -3529,7 +4890,7 @@ def generate_with_model(files: Sequence[Path], config: Config, engine: Engine,
 
 
 # =============================================================================
-# 13. The run record: RunSummary, and what is made of it (run file, card, summary
+# 14. The run record: RunSummary, and what is made of it (run file, card, summary
 #     table, warnings)
 # =============================================================================
 
@@ -3794,7 +5155,7 @@ def run_warnings(summary: RunSummary, train_ratio: float) -> list[str]:
 
 
 # =============================================================================
-# 14. The run: read, generate (checking each pair), review, split, write, record
+# 15. The run: read, generate (checking each pair), review, split, write, record
 # =============================================================================
 
 
@@ -3866,7 +5227,7 @@ def run(config: Config, out=None, err=None, engine: Engine | None = None) -> Run
 
 
 # =============================================================================
-# 15. Command line
+# 16. Command line
 # =============================================================================
 
 

@@ -1,4 +1,5 @@
-"""The --no-llm generators: quotas, patterns, and answers that stay true to the text."""
+"""The --no-llm generators: quotas, question shapes a person would ask, grammar-safe
+transforms, the document's language, and answers that stay true to the text."""
 
 import re
 from collections import Counter
@@ -6,7 +7,7 @@ from collections import Counter
 import pytest
 
 import generate_synthetic_data as gsd
-from conftest import parse
+from conftest import SAMPLE_DOCS, parse
 
 
 def corpus_of(*texts):
@@ -14,9 +15,25 @@ def corpus_of(*texts):
     return docs, gsd.Corpus(docs)
 
 
-def section_with(text):
+def drafts_of(question_type, text, section=0):
     docs, corpus = corpus_of(text)
-    return docs[0].sections[0], corpus
+    return gsd.QUESTION_TYPES[question_type](docs[0].sections[section], corpus)
+
+
+def units(text):
+    """Content words, crudely singular; character pairs for CJK text."""
+    cjk = "".join(gsd.CJK_RE.findall(text))
+    if len(cjk) >= len(text) / 4:
+        return {cjk[i:i + 2] for i in range(len(cjk) - 1)}
+    return {w[:-1] if w.endswith("s") and len(w) > 3 else w for w in gsd.content_words(text)}
+
+
+def leaks(question, answer):
+    answer_units = units(answer)
+    return bool(answer_units) and len(answer_units & units(question)) * 2 >= len(answer_units)
+
+
+# --- quotas --------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("n_facts, total", [(0, 0), (1, 1), (10, 9), (20, 19), (100, 93)])
@@ -31,11 +48,6 @@ def test_plan_counts_exact_at_100_facts():
     assert counts == gsd.type_percent()
 
 
-def test_one_fact_section_is_not_padded_with_every_type():
-    counts, _ = gsd.plan_counts(1)
-    assert sum(counts.values()) == 1 and counts["factual_recall"] == 1
-
-
 def test_carry_gives_every_type_its_share_over_many_small_sections():
     carry, totals = None, Counter()
     for _ in range(20):  # twenty five-fact sections = 100 facts
@@ -44,123 +56,269 @@ def test_carry_gives_every_type_its_share_over_many_small_sections():
     assert dict(totals) == gsd.type_percent()
 
 
-GENERATOR_CASES = [
-    ("fill/true/false", "true_false_fill_blank", "# S\nRiders must be at least 16 years old.\n",
-     lambda d: d.answer == "16" and "___" in d.question),
-    ("process", "process_workflow", "# S\nTo record a baseline:\n\n1. Switch it on.\n2. Fill the cuvette.\n3. Press start.\n",
-     lambda d: d.answer.startswith("1. Switch it on.") or d.answer == "Fill the cuvette."),
-    ("cause", "cause_effect", "# S\nNever use acetone, because acetone dissolves the coating.\n",
-     lambda d: d.answer == "Because acetone dissolves the coating."),
-    ("result", "cause_effect", "# S\nAn early baseline drifts, which results in absorbance errors.\n",
-     lambda d: "absorbance errors" in d.answer),
-    ("hypothetical", "hypothetical", "# S\nIf a lamp fails during a trip, the rider must stop at once.\n",
-     lambda d: d.question.startswith("Suppose a lamp fails") and d.answer == "The rider must stop at once."),
-    ("critical", "critical_analysis", "# S\nRiding on sidewalks is prohibited, except when walking the scooter.\n",
-     lambda d: "except" in d.answer),
-    ("definition", "technical_explanation", "# S\n- **Slow zone** means an area with a speed cap.\n",
-     lambda d: '"Slow zone"' in d.question and d.answer.startswith("Slow zone means")),
-    ("code", "technical_explanation", "# S\nTo run a scan, save these lines:\n\n```\nwavelength 340\n```\n",
-     lambda d: "wavelength 340" in d.answer),
-    ("table recall", "factual_recall", "# S\n| Offence | Fine |\n|---|---|\n| Passenger | 60 CAD |\n",
-     lambda d: d.answer == "60 CAD" and "Passenger" in d.question),
-    ("number recall", "factual_recall", "# S\nThe lamp lasts about 2000 hours in use.\n",
-     lambda d: d.answer == "2000 hours" and "how many hours" in d.question),
-    ("limit", "inference", "# S\nThe speed of a scooter must not exceed 20 km/h.\n",
-     lambda d: "40 km/h" in d.question and d.answer.startswith("No.")),
-    ("anaphora", "contextual_ambiguity", "# S\nThe speed is capped at 10 km/h. This cap is enforced by software.\n",
-     lambda d: '"This cap"' in d.question and "capped at 10 km/h" in d.answer),
-    ("summary list", "summarization", "# S\nBring these items:\n\n- A helmet.\n- A lamp.\n- A bell.\n",
-     lambda d: d.answer == "A helmet; A lamp; A bell."),
-    ("application", "application", "# S\nA rider under 18 must wear a helmet at all times.\n",
-     lambda d: "a rider under 18" in d.question and d.answer.startswith("A rider under 18")),
+# --- each type from the pattern that makes it honest ---------------------------
+
+CASES = [
+    ("rule", "fact_based", "# Helmets\nA rider under 18 must wear a helmet at all times.\n",
+     "what must a rider under 18 do", "They must wear a helmet at all times."),
+    ("api does", "fact_based", "# `fs.readFile(path, callback)`\nAsynchronously reads the "
+     "entire contents of a file.\n", "what does `fs.readFile()` do?",
+     "It asynchronously reads the entire contents of a file."),
+    ("api returns", "fact_based", "# `buf.toJSON()`\nReturns a JSON representation of `buf`.\n",
+     "what does `buf.toJSON()` return?", "A JSON representation of `buf`."),
+    ("definition", "fact_based", "# Terms\n- **Slow zone** means an area where speed is capped.\n",
+     'what does "Slow zone" mean?', "It means an area where speed is capped."),
+    ("copula", "fact_based", "# Intro\nThe Lumora UV-2 is a benchtop spectrophotometer for "
+     "liquids.\n", "what is the Lumora UV-2?", "It is a benchtop spectrophotometer for liquids."),
+    ("question heading", "fact_based", "# Lamp\n## How do I reset the lamp counter?\nHold the "
+     "reset key for five seconds. The counter then shows zero.\n", "How do I reset the lamp "
+     "counter?", "Hold the reset key for five seconds. The counter then shows zero."),
+    ("amount", "factual_recall", "# Lamp\nThe deuterium lamp lasts about 2000 hours.\n",
+     "how many hours does the deuterium lamp last?", "About 2000 hours."),
+    ("table cell", "factual_recall", "# Fines\n| Offence | Fine |\n|---|---|\n| Passenger | 60 "
+     "CAD |\n| Sidewalk | 75 CAD |\n", 'what is the "Fine" for "Passenger"', "60 CAD."),
+    ("application", "application", "# Trips\nIf a lamp fails during a trip, the rider must end "
+     "the trip at the nearest corral.\n", "a lamp fails during a trip. What must the rider do?",
+     "They must end the trip at the nearest corral."),
+    ("hypothetical", "hypothetical", "# Lid\nIf the lid opens during a scan, the lamp stops at "
+     "once.\n", "what happens if the lid opens during a scan?", "The lamp stops at once."),
+    ("because", "cause_effect", "# Care\nNever clean the optics with acetone, because acetone "
+     "dissolves the coating.\n", "why should you never clean the optics with acetone?",
+     "Because acetone dissolves the coating."),
+    ("results in", "cause_effect", "# Drift\nAn early baseline drifts, which results in "
+     "absorbance errors.\n", "what does it lead to when an early baseline drifts?",
+     "It results in absorbance errors."),
+    ("except", "critical_analysis", "# Sidewalks\nRiding on sidewalks is prohibited, except when "
+     "a rider walks the scooter.\n", "what exception is made to the statement that riding on "
+     "sidewalks is prohibited?", "Except when a rider walks the scooter."),
+    ("only if", "critical_analysis", "# Data\nThe operator may share trip data only if the rider "
+     "agrees in writing.\n", "under what condition may the operator share trip data?",
+     "Only if the rider agrees in writing."),
+    ("command", "technical_explanation", "# Scripts\nTo run a kinetics scan, save these lines:\n"
+     "\n```\nwavelength 340\n```\n", "how do you run a kinetics scan?",
+     "To run a kinetics scan, save these lines:\n```\nwavelength 340\n```"),
+    ("procedure", "process_workflow", "# Baseline\nTo record a baseline:\n\n1. Switch on the "
+     "lamp.\n2. Fill a cuvette with solvent.\n3. Press start.\n",
+     "what are the steps, in order, to record a baseline?",
+     "1. Switch on the lamp.\n2. Fill a cuvette with solvent.\n3. Press start."),
+    ("list", "summarization", "# Kit\nBring these items:\n\n- A helmet.\n- A lamp.\n- A bell.\n",
+     'Summarize the list that follows "Bring these items"', "A helmet; A lamp; A bell."),
+    ("anaphor", "contextual_ambiguity", "# Plans\nOperators must offer a low-income plan. This "
+     "plan costs 1 CAD per ride.\n", 'what does "This plan" refer to',
+     'It refers to the low-income plan, from the sentence before: "Operators must offer a '
+     'low-income plan."'),
+    ("zh rule", "fact_based", "# 冲突处理\n用户必须在 30 天内处理冲突副本。\n",
+     "对用户有什么要求？", "必须在 30 天内处理冲突副本。"),
+    ("zh definition", "fact_based", "# 概念\n同步文件夹是指客户端监视的本地文件夹。\n",
+     "什么是同步文件夹？", "指客户端监视的本地文件夹。"),
+    ("zh amount", "factual_recall", "# 所有权\nRust 的所有权有三条规则，编译器会检查它们。\n",
+     "Rust 的所有权有几条规则？", "三条。"),
+    ("zh condition", "hypothetical", "# 登录\n如果连续五次输错密码，账号会被锁定半小时。\n",
+     "如果连续五次输错密码，会怎样？", "账号会被锁定半小时。"),
+    ("zh cause", "cause_effect", "# 同步\n客户端不会同步临时文件，因为这些文件通常在写入过程中不断变化。\n",
+     "为什么客户端不会同步临时文件？", "因为这些文件通常在写入过程中不断变化。"),
 ]
 
 
-@pytest.mark.parametrize("name, question_type, text, check", GENERATOR_CASES,
-                         ids=[c[0] for c in GENERATOR_CASES])
-def test_generator_uses_the_pattern_of_the_text(name, question_type, text, check):
-    section, corpus = section_with(text)
-    drafts = gsd.QUESTION_TYPES[question_type](section, corpus)
-    assert drafts, f"{question_type} found no candidate"
-    assert any(check(d) for d in drafts), [d.answer for d in drafts]
+@pytest.mark.parametrize("name, question_type, text, asked, answer", CASES,
+                         ids=[c[0] for c in CASES])
+def test_each_type_asks_what_its_pattern_supports(name, question_type, text, asked, answer):
+    drafts = drafts_of(question_type, text)
+    assert any(asked in d.question and d.answer == answer for d in drafts), \
+        [(d.question, d.answer) for d in drafts]
 
 
-@pytest.mark.parametrize("question_type", ["cause_effect", "hypothetical", "process_workflow",
-                                           "inference", "technical_explanation",
-                                           "contextual_ambiguity", "critical_analysis"])
-def test_no_pattern_means_no_question(question_type):
-    section, corpus = section_with("# S\nThe lamp is blue and round.\n")
-    assert gsd.QUESTION_TYPES[question_type](section, corpus) == []
+@pytest.mark.parametrize("question_type", [t for t in gsd.QUESTION_TYPES if t not in (
+    "section_summary", "true_false_fill_blank")])
+def test_a_sentence_with_no_pattern_gets_no_question(question_type):
+    assert drafts_of(question_type, "# Colours\nThe lamp housing looks blue and round.\n") == []
 
 
-def test_false_statement_changes_one_detail_and_answer_quotes_original():
-    section, corpus = section_with("# S\nA. Scooters must not block bus stops.\n\n"
-                                   "Riders must be 16 years old.\n\nLamps must be on at night.\n")
-    drafts = gsd.gen_true_false_fill_blank(section, corpus)
-    false = [d for d in drafts if d.answer.startswith("False")]
-    assert false
-    for draft in false:
-        original = re.search(r'"(.*)"', draft.answer).group(1)
-        statement = draft.question.split(": ", 1)[1]
-        assert statement != original
-        assert original in section.body
+def test_multi_hop_asks_about_a_defined_term_so_both_sections_are_needed():
+    docs, corpus = corpus_of("# Bylaw\n## Definitions\n- **Shared e-scooter** means a scooter "
+                             "offered for rent through an app.\n## Parking\nShared e-scooters "
+                             "must be parked upright.\n")
+    drafts = gsd.gen_multi_hop_reasoning(docs[0].sections[1], corpus)
+    assert drafts, "no multi-hop question"
+    question, answer = drafts[0].question, drafts[0].answer
+    assert "a scooter offered for rent through an app" in question
+    assert "e-scooter" not in question  # the term is the hop the reader must make
+    assert "parked upright" in answer and drafts[0].related[0].heading == "Definitions"
 
 
-def test_multi_hop_joins_facts_of_two_sections_sharing_a_term():
-    docs, corpus = corpus_of("# A\n## One\nThe hydrant rule applies in zone one.\n"
-                             "## Two\nKeep away from the hydrant by two metres.\n"
-                             "## Three\nNothing else matters much here.\n")
-    drafts = gsd.gen_multi_hop(docs[0].sections[0], corpus)
-    assert drafts and '"hydrant"' in drafts[0].question
-    assert "zone one" in drafts[0].answer and "two metres" in drafts[0].answer
-    assert drafts[0].related[0].heading == "Two"
+def test_multi_hop_joins_an_answer_to_the_api_another_section_describes():
+    docs, corpus = corpus_of("# fs\n## `fs.stat(path)`\nReturns a `fs.Stats` object for the "
+                             "path.\n## Class: `fs.Stats`\nProvides information about a file.\n")
+    drafts = gsd.gen_multi_hop_reasoning(docs[0].sections[0], corpus)
+    assert drafts and "and what is `fs.Stats`?" in drafts[0].question
+    assert "`fs.Stats` provides information about a file." in drafts[0].answer
 
 
-def test_comparative_uses_sibling_sections():
-    docs, corpus = corpus_of("# A\n## One\nThe first rule is strict.\n## Two\nThe second rule is loose.\n")
-    drafts = gsd.gen_comparative(docs[0].sections[0], corpus)
-    assert drafts and "strict" in drafts[0].answer and "loose" in drafts[0].answer
+def test_comparative_compares_only_the_cells_that_differ():
+    drafts = drafts_of("comparative_analysis", "# Plans\n| Plan | Price | Support |\n|---|---|---|"
+                       "\n| Basic | 5 EUR | email |\n| Pro | 9 EUR | email |\n")
+    assert drafts and "Price 5 EUR" in drafts[0].answer and "Price 9 EUR" in drafts[0].answer
 
 
-def words(text):
-    return re.findall(r"[^\W_]+", text.lower())
+def test_comparative_sets_parallel_api_sections_side_by_side():
+    docs, corpus = corpus_of("# fs\n## `fs.readFile(path)`\nAsynchronously reads a whole file.\n"
+                             "## `fs.readFileSync(path)`\nReturns the contents of a file.\n")
+    drafts = gsd.gen_comparative_analysis(docs[0].sections[0], corpus)
+    assert drafts and drafts[0].answer == ("`fs.readFile()` asynchronously reads a whole file, "
+                                           "while `fs.readFileSync()` returns the contents of a "
+                                           "file.")
 
 
-def test_every_heuristic_answer_comes_from_its_sections(sample_pairs):
-    assert len(sample_pairs) > 50
-    glue = set("no is more less than the limit text sets it results in because so that for "
-               "step due to leads true false says stands refers back sentence before".split())
+def test_acronym_is_asked_where_it_is_used_and_answered_from_where_it_is_defined():
+    docs, corpus = corpus_of("# Bylaw\nIt is run by the Riverbend Transport Authority (RTA).\n"
+                             "## Fines\nThe RTA issues every fine.\n## Review\nThe RTA reviews "
+                             "the bylaw.\n")
+    first = gsd.gen_contextual_ambiguity(docs[0].sections[1], corpus)
+    assert [d.answer for d in first] == ["Riverbend Transport Authority."]
+    assert gsd.gen_contextual_ambiguity(docs[0].sections[2], corpus) == []  # asked once
+
+
+# --- grammar-safe transforms -----------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Versions are kept even if you delete the tap.",
+    "The tap is updated only if it is trusted.",
+    "Run the tests again if needed.",
+    "It stops if the lid opens.",
+])
+def test_conditions_are_cut_only_at_a_real_clause_boundary(text):
+    assert drafts_of("hypothetical", f"# S\n{text}\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "Read Listing 15-1 and chapter 2 for the whole example of it.",
+    "Use `rename(2)` on UTF-8 names under rule §2.101 only.",
+])
+def test_numbers_in_references_are_not_amounts(text):
+    assert drafts_of("factual_recall", f"# S\n{text}\n") == []
+    blanks = [d for d in drafts_of("true_false_fill_blank", f"# S\n{text}\n") if d.key]
+    assert all(not re.fullmatch(r"\d+.*", d.answer) for d in blanks)
+
+
+@pytest.mark.parametrize("text, falsified", [
+    ("Riders must wear a helmet.", "Riders must not wear a helmet."),
+    ("The UV-2 is a benchtop photometer.", "The UV-2 is not a benchtop photometer."),
+    ("The lamp warms up in 30 minutes.", "The lamp warms up in 60 minutes."),
+    ("Riders may ride in bicycle lanes.", None),  # may/can are never negated
+    ("Riders must not ride on sidewalks.", None),  # no double negatives
+    ("Riders cannot carry a passenger.", None),
+])
+def test_false_statements_come_from_one_safe_change(text, falsified):
+    changed = gsd.LANGUAGES["en"].falsified(text)
+    assert (changed[0] if changed else None) == falsified
+
+
+def test_true_and_false_are_balanced():
+    names = ("amber basin cedar delta ember fjord garnet harbor indigo juniper kestrel lagoon "
+             "meadow nectar orchid pepper quartz raven saffron timber umber violet walnut "
+             "yarrow zephyr").split()
+    sentences = [f"The {name} tank must hold {n + 3} litres of water." for n, name in
+                 enumerate(names)] + [f"The {name} valve is a brass fitting for hoses." for name
+                                      in names]
+    drafts = drafts_of("true_false_fill_blank", "# Units\n" + " ".join(sentences) + "\n")
+    verdicts = Counter(d.answer.split(".")[0] for d in drafts if not d.key)
+    share = verdicts["True"] / max(1, verdicts["True"] + verdicts["False"])
+    assert sum(verdicts.values()) >= 15 and 0.35 <= share <= 0.65, verdicts
+
+
+def test_a_blank_is_a_key_term_never_a_filler_or_a_word_seen_elsewhere():
+    text = ("# Cuvettes\nQuartz cuvettes are necessarily required below 340 nm. The "
+            "`reference` holder takes the `reference` cuvette only.\n")
+    drafts = [d for d in drafts_of("true_false_fill_blank", text) if d.key]
+    answers = [d.answer for d in drafts]
+    assert "necessarily" not in answers and "`reference`" not in answers
+    for draft in drafts:
+        assert draft.answer.lower() not in draft.question.lower()
+
+
+# --- questions that stand alone, in the document's language ----------------------
+
+
+def test_no_question_holds_its_answer(sample_pairs):
+    asked = [qa for qa in sample_pairs if not (
+        qa.question_type == "true_false_fill_blank" and not qa.key)]
+    leaking = [(qa.question, qa.answer) for qa in asked if leaks(qa.question, qa.answer)]
+    assert len(leaking) <= 0.05 * len(asked), leaking
+
+
+def test_no_answer_ends_in_a_dangling_word(sample_pairs):
+    dangling = re.compile(r"\b(?:the|a|an|and|or|but|of|even|if|because|than|such as)[.]$")
+    assert not [qa.answer for qa in sample_pairs if dangling.search(qa.answer)
+                or qa.answer.rstrip().endswith((":", "："))]
+
+
+def test_chinese_sections_get_chinese_questions_and_reasoning(sample_pairs):
+    chinese = [qa for qa in sample_pairs if qa.section.language == "zh"]
+    assert len(chinese) >= 15
+    for qa in chinese:
+        source = qa.section.body + qa.section.doc_title
+        for text in (qa.question, *qa.reasoning_steps):
+            foreign = [w for w in re.findall(r"[A-Za-z]{2,}", text) if w not in source]
+            assert not foreign, (text, foreign)
+
+
+def test_a_language_without_a_table_gets_no_heuristic_pairs():
+    docs, corpus = corpus_of("# Regeln\nFahrer müssen einen Helm tragen, wenn sie unter 18 "
+                             "sind. Die Stadt prüft die Regeln jedes Jahr.\n")
+    section = docs[0].sections[0]
+    assert section.language == ""
+    assert all(row(section, corpus) == [] for row in gsd.QUESTION_TYPES.values())
+
+
+def test_reasoning_names_the_place_quotes_the_support_and_says_why(sample_pairs):
     for qa in sample_pairs:
-        source = " ".join(s.body for s in (qa.section, *qa.related)).lower()
-        vocabulary = set(words(source))
-        missing = [w for w in words(qa.answer) if w not in vocabulary and w not in glue
-                   and not w.isdigit()]
-        assert not missing, (qa.question_type, qa.answer, missing)
+        steps = qa.reasoning_steps
+        assert len(steps) >= 3, qa
+        assert any(" > ".join(s.heading_path) in steps[0] for s in qa.sources)
+        assert any(f.text in " ".join(steps) for s in qa.sources for f in s.facts) or \
+            qa.question_type in ("summarization", "process_workflow", "technical_explanation")
+        assert sum(qa.answer in step for step in steps) <= 1  # never the answer three times
+
+
+def test_every_answer_is_the_documents_own_words(sample_pairs):
+    for qa in sample_pairs:
+        sources = " ".join(s.body for s in qa.sources)
+        score, rejected = gsd.check_pair(qa, sources, gsd.DEFAULT_MIN_GROUNDING)
+        assert rejected is None, (qa.question_type, qa.question, qa.answer, rejected)
+
+
+# --- the type table --------------------------------------------------------------
+
+
+def test_the_type_table_has_the_seeds_fifteen_names_in_order():
+    assert list(gsd.QUESTION_TYPES) == [
+        "fact_based", "section_summary", "factual_recall", "inference", "multi_hop_reasoning",
+        "application", "comparative_analysis", "cause_effect", "summarization", "hypothetical",
+        "critical_analysis", "technical_explanation", "process_workflow",
+        "true_false_fill_blank", "contextual_ambiguity"]
+    for row in gsd.QUESTION_TYPES.values():
+        assert row.difficulty in ("easy", "medium", "hard")
+        assert row.share in ("fact", "section") or 0 < row.share <= 100
+        assert row.variants and all(v.instruction for v in row.variants)
+
+
+def test_a_new_type_is_a_decorated_generator_and_a_row(monkeypatch, sample_library):
+    @gsd.question_type("definition_check", "easy", 5, "Ask what a defined term means.")
+    def gen_definition_check(section, corpus):
+        return [gsd.Draft(f'What is "{section.heading}"?', section.facts[0].text,
+                          ("a", "b", "c"))]
+
+    monkeypatch.setitem(gsd.QUESTION_TYPES, "definition_check", gen_definition_check)
+    documents = sample_library.documents
+    pairs = [qa for d in documents for qa in gsd.heuristic_qa_pairs(d, gsd.Corpus([d]), 1)]
+    assert any(qa.question_type == "definition_check" for qa in pairs)
+    requests = gsd.plan_requests(documents, gsd.Corpus(documents))
+    assert any(r.question_type == "definition_check" for r in requests)
 
 
 def test_every_type_is_produced_on_the_sample_documents(sample_pairs, sample_library):
     produced = Counter(qa.question_type for qa in sample_pairs)
     requested = gsd.requested_counts(sample_library.documents)
-    assert set(produced) == set(gsd.QUESTION_TYPES)
+    assert len(produced) >= 13, produced
     assert all(produced[t] <= requested[t] for t in gsd.QUESTION_TYPES)
-
-
-def test_reasoning_steps_name_the_heading_path_and_quote_support(sample_pairs):
-    for qa in sample_pairs:
-        assert len(qa.reasoning_steps) >= 3
-        assert " > ".join(qa.section.heading_path) in qa.reasoning_steps[0]
-
-
-def test_one_fact_based_per_fact_and_one_summary_per_section(sample_pairs, sample_library):
-    sections = [s for d in sample_library.documents for s in d.sections if s.facts]
-    counts = Counter(qa.question_type for qa in sample_pairs)
-    assert counts["fact_based"] == sum(len(s.facts) for s in sections)
-    assert counts["section_summary"] == len(sections)
-
-
-def test_the_type_table_is_complete():
-    for row in gsd.QUESTION_TYPES.values():
-        assert row.difficulty in ("easy", "medium", "hard")
-        assert row.share in ("fact", "section") or 0 < row.share <= 100
-        assert row.variants and all(v.instruction for v in row.variants)
-        assert callable(row.generate)
