@@ -730,6 +730,8 @@ class _Heading:
     line: int
 
 
+# "## Binding styles {#binding-styles}": an anchor or class for the site builder, not text.
+_HEADING_ATTRIBUTES_RE = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
 _HTML_HEADING_RE = re.compile(r"\s*<h(?P<level>[1-6])\b[^>]*>(?P<text>.*?)</h(?P=level)\s*>",
                               re.IGNORECASE | re.DOTALL)
 
@@ -748,7 +750,8 @@ def _units(tokens: list) -> Iterator[_Heading | _Unit]:
         token = tokens[index]
         end = _block_end(tokens, index)
         if token.type == "heading_open":
-            yield _Heading(int(token.tag[1:]), _inline_text(tokens[index + 1]), token.map[0])
+            text = _HEADING_ATTRIBUTES_RE.sub("", _inline_text(tokens[index + 1]))
+            yield _Heading(int(token.tag[1:]), text, token.map[0])
         elif token.type == "html_block" and (match := _HTML_HEADING_RE.match(token.content)):
             text = _html_text(match["text"])
             if text:
@@ -1092,9 +1095,10 @@ class Language:
     def is_instruction(self, item: str) -> bool:
         return False
 
-    def goal(self, text: str) -> str | None:
-        """What a procedure or command achieves, from a lead-in or a heading, as the words
-        after "how do you": "To record a baseline:" -> "record a baseline"."""
+    def goal(self, text: str, heading: bool = False) -> str | None:
+        """What a procedure or command achieves, from a lead-in ("To record a baseline:")
+        or, with `heading`, a how-to heading ("Installing Homebrew"), as the words after
+        "how do you": "record a baseline"."""
         return None
 
     def blank_terms(self, text: str, section: Section, defined: frozenset[str]) -> list[str]:
@@ -1147,6 +1151,8 @@ _EN_PERIPHRASTIC = {"is required to": ("is", "required to", "are required to"),
                     "need to": ("do", "need to", "need to"),
                     "has to": ("does", "have to", "have to"),
                     "have to": ("do", "have to", "have to")}
+_EN_SUBORDINATORS = frozenset("either because or and but so which unless although while as "
+                              "though whereas since".split())
 _EN_QUANTIFIERS = frozenset("both either neither each all some any none many most several one "
                             "others another".split())
 _EN_PRONOUNS = frozenset("it they this these that those he she we you i there here one".split())
@@ -1289,7 +1295,7 @@ def _en_split_condition(text: str) -> Split | None:
     if len(words) < 2 or len(words) > 25 or first in _EN_REDUCED | _EN_PRONOUNS or \
             first.endswith(("ing", "ed")) or first in _EN_PARTICIPLES or \
             re.search(r"[;{}]|Default:", clause + main) or (not leading and "," in clause) or \
-            main.split()[-1].lower() in _DANGLING_EN or \
+            main.split()[-1].lower() in _DANGLING_EN or main.split()[0].lower() in _EN_SUBORDINATORS or \
             main.count("`") % 2 or clause.count("`") % 2 or main.count("(") != main.count(")"):
         return None
     return Split(match["marker"].lower(), clause, main, leading)
@@ -1312,7 +1318,7 @@ class English(Language):
         "why_definition": 'It defines "{term}".',
         "why_entity": "It describes {entity}, the subject of that section.",
         "why_question_heading": "The section's heading asks this question, and its text answers it.",
-        "why_recall": "The figure it gives is {value}.",
+        "why_recall": "That sentence states the amount the question asks for.",
         "why_cell": 'The "{column}" cell of that row holds the answer.',
         "why_limit": "The rule allows {bound} {number} {unit}; {probe} {unit} is {relation} "
                      "than {number} {unit}, so it {verdict} the rule.",
@@ -1356,7 +1362,7 @@ class English(Language):
         "q_exception": "what exception is made to the statement that {clause}?",
         "q_however": "{premise} What qualifies this statement?",
         "q_condition": "under what condition {clause}?",
-        "q_limit": "would {probe} {unit} meet the requirement in the section \"{heading}\"?",
+        "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
         "q_cell": 'what is the "{column}" for "{row}" in the table in "{heading}"?',
         "q_table_true": 'in the table in "{heading}", "{row}" has a "{column}" of {value}',
         "q_summary": 'Summarize the section "{heading}" of {doc}.',
@@ -1377,8 +1383,8 @@ class English(Language):
         "q_term_rule": "{ask}",
         "a_true": "True. {text}",
         "a_false": "False. {text}",
-        "a_limit_yes": "Yes. {rule} {probe} {unit} is within that limit.",
-        "a_limit_no": "No. {rule} {probe} {unit} is {relation} than that.",
+        "a_limit_yes": "Yes.",
+        "a_limit_no": "No.",
         "a_anaphor": "It refers to {target}, from the sentence before: \"{previous}\"",
         "a_acronym": "{expansion}.",
         "a_compare": "{a} {x}, while {b} {y}.",
@@ -1426,6 +1432,8 @@ class English(Language):
         if not rule or not _whole_predicate(rule.predicate):
             return None
         subject, modal, verb = rule.subject, rule.modal, rule.verb
+        if rule.predicate.startswith("be able to "):
+            verb = "do"  # "may be able to grant" asks "what may X do?"
         pronoun, neg = _en_pronoun(subject), " not" if rule.negative else ""
         words = rule.predicate.split()
         passive = verb == "be" and len(words) > 1 and (
@@ -1510,7 +1518,8 @@ class English(Language):
         match = _EN_RESULT_RE.match(body) or _EN_CAUSE_RE.match(body)
         if not match or len(match["main"].split()) < 3 or len(match["clause"].split()) < 2:
             return None
-        if match["clause"].split()[-1].lower() in _DANGLING_EN:
+        if match["clause"].split()[-1].lower() in _DANGLING_EN or \
+                match["main"].split()[-1].lower() in _DANGLING_EN:
             return None
         return Split(match["marker"], match["clause"], match["main"], False)
 
@@ -1566,6 +1575,7 @@ class English(Language):
             return None
         plural = unit if unit.endswith("s") else unit + "s"
         modal = re.match(rf"^(?P<subj>.+?)\s+(?P<modal>{_EN_MODALS})\s+(?P<verb>[a-z]+)$", before)
+        value = f"{said}{amount['number']}"  # "how many hours ...?" -> "About 2000."
         if modal and _plain_subject(modal["subj"]) and modal["verb"] not in ("be", "not"):
             return value, unit, f"how many {plural} {modal['modal']} {lower(modal['subj'])} " \
                                 f"{modal['verb']}{tail}?"
@@ -1592,7 +1602,7 @@ class English(Language):
             return None
         match = _EN_LIMIT_RE.search(text)
         if not match or not re.search(rf"\b(?:{_EN_MODALS})\b", text) or \
-                match["unit"].lower() in STOPWORDS:
+                match["unit"].lower() in STOPWORDS or match["unit"].endswith("ly"):
             return None
         phrase = match["phrase"].lower()
         negated = re.search(r"\b(?:not|never)\s+(?:\w+\s+)?$", text[:match.start()]) and \
@@ -1635,14 +1645,16 @@ class English(Language):
                                                     "turn", "log", "sign", "download", "edit",
                                                     "tap", "navigate", "visit", "restart")
 
-    def goal(self, text):
+    def goal(self, text, heading=False):
         match = _EN_GOAL_RE.match(text.strip())
         if match and match["goal"].split()[0] in _EN_VERB_BASES | {"get", "go", "see", "try"}:
             return _strip_end(match["goal"])
+        if not heading:
+            return None
         how = re.match(r"^How (?:to|do I|do you|can I)\s+(?P<goal>.+?)\??$", text.strip(),
                        re.IGNORECASE)
         if how:
-            return how["goal"]
+            return re.sub(r"\b(?:my|our)\b", "your", re.sub(r"\b(?:me|us)\b", "you", how["goal"]))
         words = text.strip().split()
         base = _en_gerund_base(words[0]) if words else None
         if base and 1 < len(words) <= 8:
@@ -1687,7 +1699,7 @@ def _whole_predicate(text: str) -> bool:
     return bool(words) and words[-1].lower().strip(".,") not in _DANGLING_EN and \
         not _SPLICE_RE.search(text) and text.count("`") % 2 == 0 and \
         not (len(words) > 1 and words[1].lower().strip(".,") in _EN_ANAPHORIC_OBJECTS)
-_DANGLING_EN = frozenset("""a an the and or but nor of to in on at by for with from into as if
+_DANGLING_EN = frozenset("""including a an the and or but nor of to in on at by for with from into as if
 even only than that which who whose when where while because so such its their our your this
 these those is are was were be been can may must should will would not also""".split())
 
@@ -1759,7 +1771,7 @@ class Chinese(Language):
         "why_definition": "这句话给出了“{term}”的定义。",
         "why_entity": "这句话描述的是该节的主题{entity}。",
         "why_question_heading": "该节的标题提出了这个问题，正文给出了回答。",
-        "why_recall": "文中给出的数值是{value}。",
+        "why_recall": "这句话给出的数量正是问题所问的。",
         "why_cell": "该行“{column}”一栏中的内容就是答案。",
         "why_limit": "规定的界限是{bound}{number}{unit}；{probe}{unit}{relation}{number}{unit}，"
                      "所以{verdict}规定。",
@@ -1799,7 +1811,7 @@ class Chinese(Language):
         "q_exception": "“{clause}”这一说法有什么限定或例外？",
         "q_however": "{premise}这一说法有什么限定？",
         "q_condition": "在什么条件下{clause}？",
-        "q_limit": "{probe}{unit}是否符合“{heading}”一节中的规定？",
+        "q_limit": "{doc}规定：“{rule}”{probe}{unit}是否符合这一规定？",
         "q_cell": "“{heading}”中的表格里，“{row}”的“{column}”是什么？",
         "q_table_true": "“{heading}”中的表格里，“{row}”的“{column}”是{value}",
         "q_summary": "请概括{doc}中“{heading}”一节的要点。",
@@ -1820,8 +1832,8 @@ class Chinese(Language):
         "q_term_rule": "{ask}",
         "a_true": "正确。{text}",
         "a_false": "错误。{text}",
-        "a_limit_yes": "符合。{rule}{probe}{unit}在这个界限之内。",
-        "a_limit_no": "不符合。{rule}{probe}{unit}{relation}这个界限。",
+        "a_limit_yes": "符合。",
+        "a_limit_no": "不符合。",
         "a_anaphor": "指前一句中的{target}：“{previous}”",
         "a_acronym": "“{short}”代表{expansion}。",
         "a_compare": "{a}{x}，而{b}{y}。",
@@ -1976,11 +1988,13 @@ class Chinese(Language):
     def is_instruction(self, item):
         return re.sub(r"^[^\w`]+", "", item).startswith(_ZH_INSTRUCTION_VERBS)
 
-    def goal(self, text):
+    def goal(self, text, heading=False):
         text = text.strip().rstrip("：:。")
-        match = re.match(r"^(?:要|为了|如需|若要|如果要|想要)(?P<goal>[^，,：:]{2,30})", text)
-        if match:
+        match = re.match(r"^(?:要|为了|如需|若要|如果要|想要)(?P<goal>[^，,：:]{4,30})[，,]", text + "，")
+        if match and match["goal"][-1] not in "为在到给把对向从成的":
             return match["goal"]
+        if not heading:
+            return None
         how = re.match(r"^(?:如何|怎样|怎么)(?P<goal>.{2,30}?)[？?]?$", text)
         if how:
             return how["goal"]
@@ -2206,6 +2220,14 @@ class Corpus:
             return found
         return self._once("acronyms", source, build)
 
+    def boilerplate(self, source: str) -> frozenset[str]:
+        """Sentences a document repeats in three sections or more: they describe no one
+        section ("Returns `napi_ok` if the API succeeded.")."""
+        def build(sections):
+            seen = Counter(f.text for s in sections for f in set(s.facts))
+            return frozenset(text for text, count in seen.items() if count >= 3)
+        return self._once("boilerplate", source, build)
+
     def first_user(self, source: str, short: str, home: Section) -> Section | None:
         """The first section other than `home` whose facts use the acronym `short`."""
         pattern = re.compile(rf"\b{re.escape(short)}\b")
@@ -2261,11 +2283,13 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"Here|There|Both|Each of these)\b|[a-z]|这|它|此|该|其|上述|以上)")
 
 
-def _sentence_facts(section: Section) -> list[Fact]:
+def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
     """The facts that stand on their own as one sentence: no list item of several
-    sentences, no sentence that leans on the one before ("This cap ...", "It ...")."""
+    sentences, no sentence that leans on the one before ("This cap ...", "It ..."), no
+    boilerplate the document repeats in many sections ("Returns `napi_ok` if ...")."""
+    repeated = corpus.boilerplate(section.source)
     return [f for f in section.facts if f.kind in ("sentence", "list_item")
-            and not _DEPENDENT_START.match(_own_text(f))
+            and not _DEPENDENT_START.match(_own_text(f)) and f.text not in repeated
             and len(split_sentences(_own_text(f))) == 1]
 
 
@@ -2283,19 +2307,34 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
     entity = heading_entity(section.heading)
     drafts = _question_heading(section, lang)
     topic = _heading_topic(section, corpus)
-    for fact in _sentence_facts(section):
+    for fact in _sentence_facts(section, corpus):
         text = _own_text(fact)
         statement = lang.statement(text, entity, lower) or _parameter(text, entity, lang)
         if not statement:
             continue
         question = statement.question
-        if topic and statement.kind in ("rule", "action") and \
-                _en_head(statement.subject) not in topic.lower() and \
-                not set(content_words(topic)) & set(content_words(statement.answer)):
-            question = lang.fmt("q_topic", q=question.rstrip("?？"), topic=topic)
+        if statement.kind in ("rule", "action"):
+            if topic and _en_head(statement.subject) not in topic.lower() and \
+                    not set(content_words(topic)) & set(content_words(statement.answer)):
+                question = lang.fmt("q_topic", q=question.rstrip("?？"), topic=topic)
+            elif _generic_subject(statement.subject, section) and not re.search(
+                    r"\b(?:if|when|whenever)\b|如果|当", question):
+                continue  # "what must you do?" has a hundred answers in a document
         drafts.append(Draft(lang.frame(section, question, statement.answer), statement.answer,
                             lang.steps(section, statement.subject, fact.text, statement.why)))
     return drafts
+
+
+_GENERIC_SUBJECTS = frozenset("you we users the user a user customers the customer customer "
+                              "people anyone everyone 用户 你 我们 大家".split())
+
+
+def _generic_subject(subject: str, section: Section) -> bool:
+    """A subject most rules of a document are about: "you", "users", or the document's
+    own name ("GitHub" in "GitHub Terms of Service")."""
+    words = set(content_words(subject))
+    return subject.lower() in _GENERIC_SUBJECTS or bool(words) and \
+        words <= set(content_words(section.doc_title))
 
 
 def _heading_topic(section: Section, corpus: Corpus) -> str:
@@ -2438,8 +2477,9 @@ def gen_inference(section: Section, corpus: Corpus) -> list[Draft]:
         if lang.code == "zh":
             relation = "低于" if probe < number else "超过"
         probe_text = f"{probe:g}"
-        question = lang.fmt("q_limit", probe=probe_text, unit=unit, heading=section.heading)
-        answer = lang.fmt("a_limit_yes" if meets else "a_limit_no", rule=fact.text,
+        question = lang.fmt("q_limit", doc=lang.title(section), rule=fact.text,
+                            probe=probe_text, unit=unit)
+        answer = lang.fmt("a_limit_yes" if meets else "a_limit_no", number=f"{number:g}",
                           probe=probe_text, unit=unit, relation=relation)
         bound = ("at most" if upper else "at least") if lang.code == "en" else \
             ("最多" if upper else "至少")
@@ -2447,8 +2487,7 @@ def gen_inference(section: Section, corpus: Corpus) -> list[Draft]:
                        probe=probe_text, relation=relation,
                        verdict=("meets" if meets else "does not meet") if lang.code == "en"
                        else ("符合" if meets else "不符合"))
-        drafts.append(Draft(lang.frame(section, question), answer,
-                            lang.steps(section, section.heading, fact.text, why)))
+        drafts.append(Draft(question, answer, lang.steps(section, section.heading, fact.text, why)))
     return drafts
 
 
@@ -2464,7 +2503,7 @@ def gen_multi_hop_reasoning(section: Section, corpus: Corpus) -> list[Draft]:
     entity = heading_entity(section.heading)
     definitions, entities = corpus.definitions(section.source), corpus.entities(section.source)
     drafts = []
-    for fact in _sentence_facts(section):
+    for fact in _sentence_facts(section, corpus):
         statement = lang.statement(_own_text(fact), entity, lower)
         if not statement:
             continue
@@ -2520,7 +2559,7 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
     fails during a trip. What must the rider do?" / "The rider must end the trip." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in _sentence_facts(section):
+    for fact in _sentence_facts(section, corpus):
         split = lang.condition(_own_text(fact))
         if not split or split.marker in ("unless",):
             continue
@@ -2629,7 +2668,7 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
     acetone dissolves the coating." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in _sentence_facts(section):
+    for fact in _sentence_facts(section, corpus):
         text = _own_text(fact)
         split = lang.cause(text)
         if split:
@@ -2667,12 +2706,12 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
     lang = _language(section)
     drafts = []
     for block in section.lists:
-        if len(block.items) < 3 or any(len(i) > 300 for i in block.items) or \
+        if len(block.items) < 3 or any(estimate_tokens(i) > 40 for i in block.items) or \
                 _is_reference_list(block):
             continue
         lead = _strip_end(block.lead_in)
         question = lang.fmt("q_list", lead=lead, doc=lang.title(section)) \
-            if block.lead_in.endswith((":", "：")) and len(lead) <= 120 else \
+            if block.lead_in.endswith((":", "：")) and len(lead) <= 80 else \
             lang.fmt("q_list_plain", heading=section.heading, doc=lang.title(section))
         answer = lang.sentence(lang.T["join"].join(_strip_end(i) for i in block.items))
         drafts.append(Draft(question, answer, lang.steps(
@@ -2699,7 +2738,7 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
     lid opens?" / "The lamp stops." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in _sentence_facts(section):
+    for fact in _sentence_facts(section, corpus):
         split = lang.condition(_own_text(fact))
         if not split or split.marker == "unless" or lang.rule(split.main, lower) or \
                 lang.is_instruction(split.main):
@@ -2729,7 +2768,7 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     made to the statement that riding on sidewalks is prohibited?" / "Except when ..." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for fact in _sentence_facts(section):
+    for fact in _sentence_facts(section, corpus):
         text = _own_text(fact)
         split = lang.qualifier(text)
         however = re.match(r"^(?:However|然而|但是|不过)[,，]\s*(.+)$", text)
@@ -2753,7 +2792,7 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             answer = lang.sentence(split.clause)
         elif however and fact.previous and is_fact(fact.previous):
             split = Split("However", "", fact.previous, True)
-            question = lang.fmt("q_however", premise=fact.previous)
+            question = lang.fmt("q_however", premise=_EN_CONNECTIVE_RE.sub("", fact.previous))
             answer = lang.sentence(however.group(1))
         else:
             continue
@@ -2775,10 +2814,11 @@ def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for code in section.codes:
         goal = lang.goal(code.lead_in) if code.lead_in else None
-        goal = goal or (lang.goal(corpus.lower(section, every_word=True)(section.heading))
-                        if code is section.codes[0] else None)
-        if not goal or not code.code.strip() or len(code.code) > 2000:
-            continue
+        if not goal and len(section.codes) == 1:  # the heading names what its one command does
+            goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
+        if not goal or not code.code.strip() or len(code.code) > 2000 or \
+                re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
+            continue  # nothing to show, or only an include directive the reader cannot see
         answer = f"{code.lead_in}\n```\n{code.code}\n```" if code.lead_in else f"```\n{code.code}\n```"
         drafts.append(Draft(lang.frame(section, lang.fmt("q_how", goal=goal)), answer,
                             lang.steps(section, section.heading, code.lead_in or section.heading,
@@ -2791,7 +2831,8 @@ def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
         statement = lang.statement(opening[0], heading_entity(section.heading), lower)
         if statement and (statement.kind == "entity" or _folded(statement.subject).strip("`")
                           == _folded(entity).strip("`")) and statement.kind != "rule":
-            first = statement.answer if statement.kind == "entity" else opening[0]
+            first = lang.sentence(f"It {statement.predicate}") if statement.kind == "entity" and \
+                lang.code == "en" else opening[0]
             answer = " ".join([first, *[s for s in opening[1:3] if is_fact(s)]])
             ask = "q_explain_call" if entity.endswith("()`") else "q_explain"
             drafts.append(Draft(lang.frame(section, lang.fmt(ask, entity=entity)),
@@ -2810,10 +2851,11 @@ def gen_process_workflow(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for block in (b for b in section.lists if b.ordered and len(b.items) >= 2):
         goal = lang.goal(block.lead_in) if block.lead_in else None
-        goal = goal or lang.goal(corpus.lower(section, every_word=True)(section.heading))
+        goal = goal or lang.goal(corpus.lower(section, every_word=True)(section.heading),
+                                 heading=True)
         instructions = sum(lang.is_instruction(i) for i in block.items)
-        if not goal or instructions * 2 < len(block.items):
-            continue
+        if not goal or instructions * 3 < len(block.items) * 2:
+            continue  # notes or facts in a numbered list are no procedure
         numbered = "\n".join(f"{n}. {item}" for n, item in enumerate(block.items, 1))
         drafts.append(Draft(lang.frame(section, lang.fmt("q_steps", goal=goal)), numbered,
                             lang.steps(section, section.heading, block.lead_in or block.items[0],
@@ -2829,7 +2871,7 @@ def gen_true_false_fill_blank(section: Section, corpus: Corpus) -> list[Draft]:
     lang = _language(section)
     defined = frozenset(corpus.definitions(section.source))
     drafts = _table_statements(section, lang)
-    for fact in (f for f in _sentence_facts(section) if f.kind == "sentence"):
+    for fact in (f for f in _sentence_facts(section, corpus) if f.kind == "sentence"):
         digest = int(stable_id(fact.text), 16)
         kinds = ("blank", "statement") if digest % 2 else ("statement", "blank")
         for kind in kinds:
@@ -2986,21 +3028,54 @@ def make_qa(section: Section, question_type: str, draft: Draft, generator: str) 
 def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterator[QAPair]:
     """The heuristic QA pairs of one document. A type gets at most its quota per section;
     a slot that a section has no honest pattern for moves on to the next section of the
-    document; what is still open at the end is the shortfall. The seed picks which
+    document, and slots still open at the end go back to the earlier sections that had
+    no slot of the type; what is open after that is the shortfall. The seed picks which
     candidates are used where a section has more than it needs."""
     pending: Counter = Counter()
+    asked: set[tuple[str, str]] = set()  # (section key, type) already asked
     for section, quotas in document_quotas(document.sections):
-        rng = random.Random(f"{seed}:{section.key}")
         for question_type, quota in quotas.items():
             wanted = quota + pending[question_type]
-            if not wanted:
-                continue
-            candidates = QUESTION_TYPES[question_type](section, corpus)
-            unique = list({d.question: d for d in candidates}.values())
-            chosen = unique if len(unique) <= wanted else rng.sample(unique, wanted)
-            pending[question_type] = wanted - len(chosen)
-            for draft in chosen:
-                yield make_qa(section, question_type, draft, "heuristic")
+            if wanted:
+                asked.add((section.key, question_type))
+                chosen = _chosen(section, question_type, wanted, corpus, seed)
+                pending[question_type] = wanted - len(chosen)
+                yield from chosen
+    for question_type in [t for t in QUESTION_TYPES if pending[t]]:
+        for section in document.sections:
+            if pending[question_type] and (section.key, question_type) not in asked:
+                chosen = _chosen(section, question_type, pending[question_type], corpus, seed)
+                pending[question_type] -= len(chosen)
+                yield from chosen
+
+
+_UNRESOLVED_RE = re.compile(
+    r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
+    r"above|below|aforementioned)\b(?![-'])|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
+    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|我们")
+
+
+def self_contained(question: str, section: Section) -> bool:
+    """Whether a question makes sense to a reader who has not seen the document: no
+    "this feature", "we", "it" or "此信息" left pointing at text the reader cannot see
+    (quoted titles and code are left out of the check).
+
+    'What must riders do?' -> True;  'Why do we encourage this feature?' -> False
+    """
+    text = question.replace(section.doc_title, " ")
+    text = re.sub(r"`[^`]*`|《[^》]*》", " ", text)
+    return not _UNRESOLVED_RE.search(text)
+
+
+def _chosen(section: Section, question_type: str, wanted: int, corpus: Corpus,
+            seed: int) -> list[QAPair]:
+    """Up to `wanted` of the type's candidates in the section, picked by the seed."""
+    candidates = [d for d in QUESTION_TYPES[question_type](section, corpus)
+                  if question_type == "contextual_ambiguity" or self_contained(d.question, section)]
+    unique = list({d.question: d for d in candidates}.values())
+    rng = random.Random(f"{seed}:{section.key}:{question_type}")
+    chosen = unique if len(unique) <= wanted else rng.sample(unique, wanted)
+    return [make_qa(section, question_type, draft, "heuristic") for draft in chosen]
 
 # =============================================================================
 # 8. Review: grounding, question form, duplicates (pure)
@@ -3013,6 +3088,7 @@ _PUNCTUATION_RE = re.compile(r"[^\w\s]+")
 _IMPERATIVES = ("summarize", "summarise", "describe", "explain", "list", "compare", "fill in",
                 "true or false", "name", "give", "state", "identify", "outline", "请", "概括",
                 "填空", "判断正误", "说明", "列出", "解释", "比较", "描述")
+_VERDICT_RE = re.compile(r"^(?:不符合|符合|正确|错误|是|否)(?=[。，,.：:]|$)")
 _CJK_RUN_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]+")
 
 
@@ -3059,8 +3135,9 @@ def grounding(answer: str, sources: str, question: str = "", key: Sequence[str] 
     for word in content_words(_CJK_RUN_RE.sub(" ", answer)):
         units += 1
         found += word in vocabulary or word in question_words
-    # Text without spaces (Chinese, Japanese) has no words to split at: character pairs.
-    for run in _CJK_RUN_RE.findall(_folded(answer)):
+    # Text without spaces (Chinese, Japanese) has no words to split at: character pairs;
+    # a verdict that opens the answer ("不符合。") is the answer's own word, not the text's.
+    for run in _CJK_RUN_RE.findall(_VERDICT_RE.sub("", _folded(answer), count=1)):
         for pair in (run[i:i + 2] for i in range(max(1, len(run) - 1))):
             units += 1
             found += pair in folded_sources or pair in folded_question

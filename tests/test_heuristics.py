@@ -74,7 +74,7 @@ CASES = [
      "reset key for five seconds. The counter then shows zero.\n", "How do I reset the lamp "
      "counter?", "Hold the reset key for five seconds. The counter then shows zero."),
     ("amount", "factual_recall", "# Lamp\nThe deuterium lamp lasts about 2000 hours.\n",
-     "how many hours does the deuterium lamp last?", "About 2000 hours."),
+     "how many hours does the deuterium lamp last?", "About 2000."),
     ("table cell", "factual_recall", "# Fines\n| Offence | Fine |\n|---|---|\n| Passenger | 60 "
      "CAD |\n| Sidewalk | 75 CAD |\n", 'what is the "Fine" for "Passenger"', "60 CAD."),
     ("application", "application", "# Trips\nIf a lamp fails during a trip, the rider must end "
