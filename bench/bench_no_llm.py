@@ -27,8 +27,8 @@ config = g.build_config(["--no-llm", "--quiet", "--input-dir", sys.argv[2], "--o
 start = time.perf_counter()
 report = g.run(config, out=io.StringIO(), err=io.StringIO())
 seconds = time.perf_counter() - start
-print(json.dumps({"seconds": seconds, "examples": sum(report["examples_per_split"].values()),
-                  "qa_pairs": report["qa_pairs"],
+print(json.dumps({"seconds": seconds, "examples": sum(report.examples_per_split.values()),
+                  "qa_pairs": report.qa_pairs,
                   "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """
 
