@@ -66,6 +66,7 @@ import stat
 import sys
 import time
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -114,7 +115,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown")
 # reply longer than MAX_REPLY_CHARS is no answer (a runaway model or server): never used,
 # never cached. Each skip is warned about or counted.
 MAX_FILE_BYTES = 20_000_000
-MAX_FACT_CHARS = 5_000
+MAX_FACT_CHARS = 10_000
 MAX_ANSWER_CHARS = 20_000
 MAX_REPLY_CHARS = 1_000_000
 # Lists and block quotes nested deeper than this many levels (a list level counts two) are
@@ -1894,6 +1895,19 @@ def normalized_question(text: str) -> str:
     return " ".join(_PUNCTUATION_RE.sub(" ", _folded(text)).split())
 
 
+def text_digest(text: str) -> int:
+    """A 64-bit hash of a text, the same in every run (Python's hash() is not): a key
+    holds this instead of the text. "what is x" -> 1150...(an int)"""
+    data = text.encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def stripped_question(qa: QAPair) -> str:
+    """The question without its document's title, for the near-duplicate search: the
+    title repeats in many questions and says nothing about what is asked."""
+    return qa.question.replace(qa.section.doc_title, " ")
+
+
 def _shingles(text: str, size: int = 4) -> set[str]:
     """Character n-grams of an already normalised text: "abcde" -> {"abcd", "bcde"}"""
     return {text[i:i + size] for i in range(max(1, len(text) - size + 1))}
@@ -1908,52 +1922,73 @@ def _word_bag(text: str) -> tuple[str, ...]:
 
 def near_duplicate_pairs(questions: Sequence[str], threshold: float = NEAR_DUPLICATE,
                          window: int = 3) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of near-duplicate questions: the same content words in any order
-    and form, or a Jaccard similarity of character 4-grams of at least `threshold`.
+    """Index pairs (i < j) that link near-duplicate questions into groups: the same
+    content words in any order and form, or a Jaccard similarity of character 4-grams of
+    at least `threshold`. A pair already linked through others is not listed.
+
+    ["What must the lid be?", "what must the LIDS be", "Who reviews it?"] -> [(0, 1)]
+    """
+    return sorted(_link_near_duplicates(questions, threshold, window, _UnionFind()))
+
+
+def _link_near_duplicates(questions: Iterable[str], threshold: float, window: int,
+                          groups: "_UnionFind") -> Iterator[tuple[int, int]]:
+    """Join near-duplicate questions in `groups`, yielding each pair that joined two groups.
 
     Candidates come from sorting: each question is compared with its `window` neighbours
     in the order of the normalised text and of the reversed text, so an edit anywhere
     leaves the pair next to each other in one of the two orders. That is O(n log n): tens
     of thousands of questions from one template (which MinHash with LSH would put into
-    the same buckets, all against all) cost no more than varied ones.
-
-    ["What must the lid be?", "what must the LIDS be", "Who reviews it?"] -> [(0, 1)]
-    """
-    texts = [normalized_question(q) for q in questions]
-    pairs: set[tuple[int, int]] = set()
-    first_with_bag: dict[tuple[str, ...], int] = {}
+    the same buckets, all against all) cost no more than varied ones. Memory: one
+    normalised text per question (`questions` is read once) and a 64-bit digest per word
+    bag, not the bag."""
+    texts: list[str] = []
+    first_with_bag: dict[int, int] = {}
     for n, question in enumerate(questions):
+        texts.append(normalized_question(question))
         bag = _word_bag(question)
-        if bag and bag in first_with_bag:
-            pairs.add((first_with_bag[bag], n))
-        first_with_bag.setdefault(bag, n)
-    for key in (lambda n: texts[n], lambda n: texts[n][::-1]):
-        order = sorted(range(len(texts)), key=key)
-        recent: dict[int, set[str]] = {}  # shingles of the last few in this order only
-        for position, i in enumerate(order):
-            if position > window:
-                recent.pop(order[position - window - 1], None)
-            for j in order[max(0, position - window):position]:
-                pair = (min(i, j), max(i, j))
-                if pair in pairs or min(len(texts[i]), len(texts[j])) < \
-                        threshold * max(len(texts[i]), len(texts[j])):
-                    continue  # known already, or the sizes alone rule it out
-                for n in (i, j):
-                    if n not in recent:
-                        recent[n] = _shingles(texts[n])
-                a, b = recent[i], recent[j]
-                common = len(a & b)
-                if common / (len(a) + len(b) - common) >= threshold:
-                    pairs.add(pair)
-    return sorted(pairs)
+        first = first_with_bag.setdefault(text_digest("\x1f".join(bag)), n) if bag else n
+        if first != n and groups.find(first) != groups.find(n):
+            groups.join(first, n)
+            yield first, n
+    del first_with_bag
+    for _ in ("forward", "reversed"):
+        yield from _link_neighbours(texts, threshold, window, groups)
+        # Reversing every text in place keeps one copy in memory; the 4-gram Jaccard
+        # similarity of two reversed texts is that of the texts.
+        for n, text in enumerate(texts):
+            texts[n] = text[::-1]
+
+
+def _link_neighbours(texts: list[str], threshold: float, window: int,
+                     groups: "_UnionFind") -> Iterator[tuple[int, int]]:
+    """Compare each text with its `window` neighbours in sorted order (see above)."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    recent: dict[int, set[str]] = {}  # shingles of the last few in this order only
+    for position, i in enumerate(order):
+        if position > window:
+            recent.pop(order[position - window - 1], None)
+        for j in order[max(0, position - window):position]:
+            if groups.find(i) == groups.find(j) or min(len(texts[i]), len(texts[j])) < \
+                    threshold * max(len(texts[i]), len(texts[j])):
+                continue  # linked already, or the sizes alone rule it out
+            for n in (i, j):
+                if n not in recent:
+                    recent[n] = _shingles(texts[n])
+            a, b = recent[i], recent[j]
+            common = len(a & b)
+            if common / (len(a) + len(b) - common) >= threshold:
+                groups.join(i, j)
+                yield min(i, j), max(i, j)
 
 
 class _UnionFind:
     """Items joined into groups; a group is named by its smallest item, so the result does
-    not depend on the order of the joins. join(3, 1); join(1, 2) -> find(3) == 1"""
+    not depend on the order of the joins. join(3, 1); join(1, 2) -> find(3) == 1.
+    With `size`, the items are 0..size-1, held in an array (8 bytes each, not a dict)."""
 
-    def __init__(self) -> None:
-        self._parent: dict = {}
+    def __init__(self, size: int = 0) -> None:
+        self._parent = _Parents("q", range(size)) if size else {}
 
     def find(self, item):
         parent = self._parent
@@ -1966,6 +2001,22 @@ class _UnionFind:
         a, b = self.find(a), self.find(b)
         if a != b:
             self._parent[max(a, b)] = min(a, b)
+
+    def groups(self) -> list[list]:
+        """Every group of two or more items, each sorted, in the order of its smallest."""
+        links = self._parent.items() if isinstance(self._parent, dict) else enumerate(self._parent)
+        members = {item for child, parent in links if child != parent for item in (child, parent)}
+        found: dict = defaultdict(list)
+        for item in sorted(members):
+            found[self.find(item)].append(item)
+        return list(found.values())
+
+
+class _Parents(array):
+    """Parent indexes in an array, answering get() like the dict _UnionFind uses otherwise."""
+
+    def get(self, item: int, default: int) -> int:
+        return self[item]
 
 
 def check_pair(qa: QAPair, sources: str, min_grounding: float) -> tuple[float, Rejected | None]:
@@ -1993,7 +2044,8 @@ def check_pair(qa: QAPair, sources: str, min_grounding: float) -> tuple[float, R
 @dataclass(frozen=True, slots=True)
 class PairKey:
     """What the review across documents, the split and the run record need of an accepted
-    QA pair, without its texts (those wait on disk, see PairStore)."""
+    QA pair, without its texts (those wait on disk, see PairStore): a large run holds
+    keys, not texts."""
 
     index: int  # position in the store
     qa_id: str
@@ -2001,8 +2053,7 @@ class PairKey:
     generator: str
     section_key: str
     source: str
-    normalized: str  # normalized_question(question): exact duplicates and the leakage check
-    stripped: str  # the question without its document's title: near-duplicates
+    question_hash: int  # text_digest(normalized_question(question)): exact duplicates, leaks
     score: float  # grounding
     question_chars: int
     answer_chars: int
@@ -2011,30 +2062,32 @@ class PairKey:
     @classmethod
     def of(cls, index: int, qa: QAPair, score: float) -> "PairKey":
         return cls(index, qa.qa_id, qa.question_type, qa.generator, qa.section.key,
-                   qa.section.source, normalized_question(qa.question),
-                   qa.question.replace(qa.section.doc_title, " "), score, len(qa.question),
-                   len(qa.answer), estimate_tokens(qa.answer))
+                   qa.section.source, text_digest(normalized_question(qa.question)), score,
+                   len(qa.question), len(qa.answer), estimate_tokens(qa.answer))
 
     @property
     def difficulty(self) -> str:
         return QUESTION_TYPES[self.question_type].difficulty
 
 
-def duplicate_clusters(keys: Sequence[PairKey], threshold: float) -> list[list[int]]:
+def duplicate_clusters(keys: Sequence[PairKey], threshold: float,
+                       stripped: Callable[[int], str]) -> list[list[int]]:
     """Groups of positions in `keys` whose questions are equal once normalised or
-    near-duplicates of each other (union-find over both relations); singletons left out."""
-    groups = _UnionFind()
-    first_seen: dict[str, int] = {}
+    near-duplicates of each other (union-find over both relations); singletons left out.
+    `stripped(index)` is the question of the pair at that store index without its
+    document's title (stripped_question), read when needed."""
+    groups = _UnionFind(len(keys))
+    first_seen: dict[int, int] = {}
     for n, key in enumerate(keys):
-        groups.join(n, first_seen.setdefault(key.normalized, n))
-    unique = list(first_seen.values())
-    # The document's title repeats in many questions; it says nothing about what is asked.
-    for i, j in near_duplicate_pairs([keys[n].stripped for n in unique], threshold):
+        first = first_seen.setdefault(key.question_hash, n)
+        if first != n:
+            groups.join(first, n)
+    unique = array("q", first_seen.values())
+    del first_seen
+    questions = (stripped(keys[n].index) for n in unique)
+    for i, j in _link_near_duplicates(questions, threshold, 3, _UnionFind(len(unique))):
         groups.join(unique[i], unique[j])
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for n in range(len(keys)):
-        clusters[groups.find(n)].append(n)
-    return [members for members in clusters.values() if len(members) > 1]
+    return groups.groups()
 
 
 @dataclass(frozen=True)
@@ -2047,10 +2100,12 @@ class Deduplicated:
     linked: list[list[int]]  # positions in `kept`
 
 
-def deduplicate(keys: Sequence[PairKey], keep_duplicates: bool) -> Deduplicated:
+def deduplicate(keys: Sequence[PairKey], keep_duplicates: bool,
+                stripped: Callable[[int], str]) -> Deduplicated:
     """Drop duplicate and near-duplicate questions, keeping the best-grounded of each
-    cluster (the first on a tie); with keep_duplicates, keep all and link each cluster."""
-    clusters = duplicate_clusters(keys, NEAR_DUPLICATE)
+    cluster (the first on a tie); with keep_duplicates, keep all and link each cluster.
+    `stripped` as for duplicate_clusters."""
+    clusters = duplicate_clusters(keys, NEAR_DUPLICATE, stripped)
     if keep_duplicates:
         return Deduplicated(list(keys), [], clusters)
     dropped, gone = [], set()
@@ -2058,7 +2113,7 @@ def deduplicate(keys: Sequence[PairKey], keep_duplicates: bool) -> Deduplicated:
         best = max(members, key=lambda n: (keys[n].score, -n))
         for n in members:
             if n != best:
-                same = keys[n].normalized == keys[best].normalized
+                same = keys[n].question_hash == keys[best].question_hash
                 dropped.append((keys[n], "duplicate" if same else "near_duplicate", keys[best]))
                 gone.add(n)
     return Deduplicated([k for n, k in enumerate(keys) if n not in gone], dropped, [])
@@ -2675,14 +2730,16 @@ def _unlink(path: Path) -> str:
 
 class PairStore:
     """Accepted QA pairs on disk, their keys in memory, so that a large run holds keys,
-    not texts. Each pair is written once, as its four chat examples already rendered in
-    the output format plus a record of its texts (for a rejection), to an anonymous
-    temporary file in the output folder, gone when closed or when the process dies;
-    writing the splits reads the examples back by offset. Rejections go to `rejected`."""
+    not texts. Each pair is written once, as lines: its four chat examples already
+    rendered in the output format, a record of its texts (for a rejection), and its
+    question without the document's title (for the near-duplicate search), to an
+    anonymous temporary file in the output folder, gone when closed or when the process
+    dies; only where each pair starts is held. Rejections go to `rejected`."""
+
+    _RECORD, _STRIPPED = len(COT_LEVELS), len(COT_LEVELS) + 1  # line numbers within a pair
 
     def __init__(self, folder: Path, output_format: OutputFormat) -> None:
         import tempfile
-        from array import array
 
         self.keys: list[PairKey] = []
         self.rejected = RejectionLog(folder)
@@ -2691,7 +2748,7 @@ class PairStore:
             self._file = tempfile.TemporaryFile(dir=folder, prefix=".pairs-")
         except OSError as error:
             raise output_problem(folder, error) from None
-        self._offsets = array("q")  # per pair: where each example starts, then the record
+        self._starts = array("q")  # per pair: where its first line starts
         self._end = 0
 
     def __enter__(self) -> "PairStore":
@@ -2706,36 +2763,42 @@ class PairStore:
                   "heading_path": qa.section.heading_path, "generator": qa.generator,
                   "question": qa.question, "answer": qa.answer, "qa_id": qa.qa_id}
         lines = [self._format.line(chat_example(qa, level)) for level in range(len(COT_LEVELS))]
-        lines.append(json.dumps(record, ensure_ascii=False))
-        if self._file.tell() != self._end:
-            self._file.seek(self._end)
-        data = [line.encode("utf-8") + b"\n" for line in lines]
+        lines += [json.dumps(record, ensure_ascii=False),
+                  json.dumps(stripped_question(qa), ensure_ascii=False)]
+        data = b"".join(line.encode("utf-8") + b"\n" for line in lines)
         try:
-            self._file.writelines(data)
+            if self._file.tell() != self._end:
+                self._file.seek(self._end)
+            self._file.write(data)
         except OSError as error:  # a full disk: the folder is named, with the fix
             raise output_problem(self._folder, error) from None
-        for piece in data:
-            self._offsets.append(self._end)
-            self._end += len(piece)
+        self._starts.append(self._end)
+        self._end += len(data)
         self.keys.append(key)
         return key
 
-    def _line(self, slot: int) -> str:
+    def _line(self, index: int, number: int) -> str:
         try:  # the seek writes out what is buffered: a full disk may show only here
-            self._file.seek(self._offsets[slot])
+            self._file.seek(self._starts[index])
+            for _ in range(number):
+                self._file.readline()
             return self._file.readline().decode("utf-8").rstrip("\n")
         except OSError as error:
             raise output_problem(self._folder, error) from None
 
     def example_line(self, index: int, level: int) -> str:
         """The rendered example of pair `index` at chain-of-thought `level`."""
-        return self._line(index * (len(COT_LEVELS) + 1) + level)
+        return self._line(index, level)
 
     def _record(self, index: int) -> dict:
-        return json.loads(self._line(index * (len(COT_LEVELS) + 1) + len(COT_LEVELS)))
+        return json.loads(self._line(index, self._RECORD))
 
     def question(self, index: int) -> str:
         return self._record(index)["question"]
+
+    def stripped_question(self, index: int) -> str:
+        """The question of pair `index` without its document's title (stripped_question)."""
+        return json.loads(self._line(index, self._STRIPPED))
 
     def rejection(self, index: int, reason: str, detail: str) -> Rejected:
         """The rejection record of a stored pair (a duplicate found after it was stored)."""
@@ -3990,16 +4053,21 @@ def _count_bins(scores: Iterable[float]) -> dict[str, int]:
     return {f"{b / 10:.1f}-{(b + 1) / 10:.1f}": bins[b] for b in range(10)}
 
 
-def leaked_questions(train: Sequence[PairKey], validation: Sequence[PairKey]) -> list[str]:
-    """Normalised question texts found on both sides of the split (should be none)."""
-    seen = {key.normalized for key in train}
-    return sorted({key.normalized for key in validation if key.normalized in seen})
+def leaked_questions(train: Sequence[PairKey], validation: Sequence[PairKey],
+                     question: Callable[[int], str]) -> list[str]:
+    """Normalised question texts found on both sides of the split (should be none);
+    `question(index)` reads a pair's question (PairStore.question)."""
+    seen = {key.question_hash for key in train}
+    return sorted({normalized_question(question(key.index)) for key in validation
+                   if key.question_hash in seen})
 
 
 def summarize(config: Config, stamp: str, generated: Generated, rejected: Counter,
               rejected_examples: dict[str, dict], train: Sequence[PairKey],
-              validation: Sequence[PairKey], outputs: dict[str, str]) -> RunSummary:
-    """The run record, from what each step returned. `rejected` counts (type, reason)."""
+              validation: Sequence[PairKey], outputs: dict[str, str],
+              leaked: Sequence[str]) -> RunSummary:
+    """The run record, from what each step returned. `rejected` counts (type, reason);
+    `leaked` is what leaked_questions found."""
     kept = [*train, *validation]
     accepted = Counter(k.question_type for k in kept)
     per_type = {}
@@ -4019,7 +4087,7 @@ def summarize(config: Config, stamp: str, generated: Generated, rejected: Counte
         _count_bins(k.score for k in kept), _spread([k.question_chars for k in kept]),
         _spread([k.answer_chars for k in kept]), _spread([k.answer_tokens for k in kept]),
         tuple(label for key, label in generated.sections if key not in covered),
-        tuple(leaked_questions(train, validation)), generated.model)
+        tuple(leaked), generated.model)
 
 
 def _size_category(examples: int) -> str:
@@ -4227,14 +4295,16 @@ def run(config: Config, out=None, err=None, engine: Engine | None = None) -> Run
 
 def finish_run(config: Config, store: PairStore, generated: Generated) -> RunSummary:
     """Review the stored pairs across files, split them, write the files and the record."""
-    reviewed = deduplicate(store.keys, config.keep_duplicates)      # review across files
+    reviewed = deduplicate(store.keys, config.keep_duplicates,          # review across files
+                           store.stripped_question)
     train, validation = split_pairs(reviewed.kept, config.train_ratio,   # split
                                     config.split_by, config.seed, reviewed.linked)
     stamp = reserve_run_stamp(config.output_dir)
     outputs = write_dataset(config, stamp, store, train, validation,     # write
                             reviewed.dropped)
+    leaked = leaked_questions(train, validation, store.question)
     summary = summarize(config, stamp, generated, store.rejected.counts,  # record
-                        store.rejected.examples, train, validation, outputs)
+                        store.rejected.examples, train, validation, outputs, leaked)
     write_record(summary)
     return summary
 

@@ -1,11 +1,14 @@
-"""Caps on what one item may be: a fact, a QA pair's texts, a model reply in the cache."""
+"""Caps on what one item may be: a fact, a QA pair's texts, a model reply in the cache;
+and how peak memory grows with the input."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
 import generate_synthetic_data as gsd
-from conftest import outputs, parse, run_cli
+from conftest import ROOT, parse, run_cli
 
 
 def test_a_sentence_longer_than_the_fact_cap_is_left_out_and_said(capsys, write_docs, tmp_path):
@@ -81,3 +84,31 @@ def test_a_reply_over_the_cap_is_rejected_as_too_long(sample_requests, monkeypat
     with pytest.raises(gsd.ReplyError) as error:
         gsd.judge_reply(sample_requests[0], gsd.Reply("{" + " " * 200 + "}", "stop"), "m", 4096)
     assert error.value.reason == "too_long" and "not cached" in error.value.detail
+
+
+PEAK = r"""
+import io, resource, sys
+sys.path.insert(0, sys.argv[1])
+import generate_synthetic_data as g
+g.run(g.build_config(["--no-llm", "--quiet", "--input-dir", sys.argv[2], "--output-dir", sys.argv[3]]),
+      out=io.StringIO(), err=io.StringIO())
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+@pytest.mark.slow
+def test_no_llm_peak_memory_grows_far_below_90x_the_input(tmp_path):
+    sys.path.insert(0, str(ROOT / "bench"))
+    import corpus
+
+    peaks, sizes = [], []
+    for name, size in (("small", 300_000), ("large", 3_000_000)):
+        folder = corpus.generated(size, tmp_path / name)
+        result = subprocess.run([sys.executable, "-c", PEAK, str(ROOT), str(folder),
+                                 str(tmp_path / f"{name}-out")], capture_output=True, text=True,
+                                timeout=600)
+        assert result.returncode == 0, result.stderr
+        peaks.append(float(result.stdout.split()[-1]))
+        sizes.append(corpus.size_of(folder) / 1e6)
+    slope = (peaks[1] - peaks[0]) / (sizes[1] - sizes[0])
+    assert slope < 25, f"peak RSS grew {slope:.0f} MB per MB of input ({peaks} MB at {sizes} MB)"
