@@ -36,8 +36,9 @@ Map of this file (the banners are numbered; each line says what lives there):
     8  Examples, split   four chat examples per pair, the train/validation split, output
                          formats (RENDERERS) (pure)
     9  Model requests    prompts, reply schemas, reply parsing (pure)
-    10 Files             the input folder, atomic writes, run names, the pair store, the
-                         reply cache (I/O)
+    10 Files             the input folder (what is read, what is skipped), the output
+                         folder (checked first, cleaned after a kill), atomic writes, run
+                         names, the pair store, the reply cache (I/O)
     11 Engines           Engine (the seam), lmdeploy in-process, an OpenAI-compatible server,
                          the cache around either; ENGINES, the registry
     12 Generating        the heuristic path; the model path: plan, ask, collect
