@@ -29,27 +29,32 @@ Map of this file (the banners are numbered; each line says what lives there):
     3  Data types        Config (every flag: its default, help and check), Section, QAPair...
     4  Text helpers      sentences, words, ids (pure)
     5  Markdown          a file to sections with facts, lists, tables, code (pure)
-    6  Question types    one heuristic generator per type, each carrying its row of the type
+    6  Languages         per-language templates and sentence readers for the heuristics
+                         (English, Chinese); LANGUAGES, the table, ends the banner (pure)
+    7  Question types    one heuristic generator per type, each carrying its row of the type
                          table (name, difficulty, share, what the model is asked);
                          QUESTION_TYPES, the table, ends the banner (pure)
-    7  Review            grounding, question form, duplicates (pure)
-    8  Examples, split   four chat examples per pair, the train/validation split, output
+    8  Review            grounding, question form, duplicates (pure)
+    9  Examples, split   four chat examples per pair, the train/validation split, output
                          formats (RENDERERS) (pure)
-    9  Model requests    prompts, reply schemas, reply parsing (pure)
-    10 Files             the input folder, atomic writes, run names, the pair store, the
-                         reply cache (I/O)
-    11 Engines           Engine (the seam), lmdeploy in-process, an OpenAI-compatible server,
+    10 Model requests    prompts, reply schemas, reply parsing (pure)
+    11 Files             the input folder (what is read, what is skipped), the output
+                         folder (checked first, cleaned after a kill), atomic writes, run
+                         names, the pair store, the reply cache (I/O)
+    12 Engines           Engine (the seam), lmdeploy in-process, an OpenAI-compatible server,
                          the cache around either; ENGINES, the registry
-    12 Generating        the heuristic path; the model path: plan, ask, collect
-    13 The run record    RunSummary and what is made of it: run file, card, summary, warnings
-    14 The run           run(): read, generate, review, split, write, record
-    15 Command line      check_config, the parser (built from Config), main()
+    13 Generating        the heuristic path; the model path: plan, ask, collect
+    14 The run record    RunSummary and what is made of it: run file, card, summary, warnings
+    15 The run           run(): read, generate, review, split, write, record
+    16 Command line      check_config, the parser (built from Config), main()
 
 Where a change goes:
-    a question type    a generator decorated with @question_type in 6, and its name in
-                       QUESTION_TYPES at the end of 6
-    an engine          an Engine subclass in 11, and a row in ENGINES (create_engine picks)
-    an output format   an OutputFormat row in RENDERERS (8); --format offers it
+    a question type    a generator decorated with @question_type in 7, and its name in
+                       QUESTION_TYPES at the end of 7
+    a language         a Language subclass (its template table T and sentence readers) in
+                       6, and a row in LANGUAGES
+    an engine          an Engine subclass in 12, and a row in ENGINES (create_engine picks)
+    an output format   an OutputFormat row in RENDERERS (9); --format offers it
     a flag             one field of Config in 3: default, help, choices and check live there
 """
 
@@ -62,9 +67,11 @@ import math
 import os
 import random
 import re
+import stat
 import sys
 import time
 import unicodedata
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -106,6 +113,20 @@ DRAIN_SECONDS = 10.0
 # source sections is rejected as ungrounded (any number or quote not there rejects it).
 DEFAULT_MIN_GROUNDING = 0.6
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# Limits on what one item may be. A markdown file larger than MAX_FILE_BYTES is skipped
+# (a log or a dump named .md); a sentence, list item or table row longer than
+# MAX_FACT_CHARS is left out of its section's facts; a QA pair whose question, answer or
+# any reasoning step is longer than MAX_ANSWER_CHARS is rejected as too_long; a model
+# reply longer than MAX_REPLY_CHARS is no answer (a runaway model or server): never used,
+# never cached. Each skip is warned about or counted.
+MAX_FILE_BYTES = 20_000_000
+MAX_FACT_CHARS = 10_000
+MAX_ANSWER_CHARS = 20_000
+MAX_REPLY_CHARS = 1_000_000
+# Lists and block quotes nested deeper than this many levels (a list level counts two) are
+# read as plain text: markdown-it-py would drop the rest of the file, and recursion is
+# bounded.
+MAX_MARKDOWN_NESTING = 64
 CACHE_NAME = "cache.sqlite3"
 CACHE_FORMAT = "generate_synthetic_data reply cache 1"
 
@@ -132,7 +153,7 @@ CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af]")
 
 # --- Prompts for the model (the LLM path). Domain-agnostic on purpose: the document's
 # title and the section's heading path are the only context the model is given. Each
-# question type's own instruction sits with its generator (banner 6).
+# question type's own instruction sits with its generator (banner 7).
 SYSTEM_PROMPT = (
     "You write question-answer pairs for training a language model on a set of documents. "
     "Everything you write must be supported by the document text you are shown: do not add "
@@ -346,6 +367,7 @@ class Document:
     source: str
     title: str
     sections: tuple[Section, ...]
+    notes: tuple[str, ...] = ()  # what reading left out, for a warning ("left out a ...")
 
 
 @dataclass(frozen=True)
@@ -386,9 +408,10 @@ class QAPair:
 @dataclass(frozen=True)
 class Rejected:
     """Something that did not make it into the dataset, and why: a QA pair the review
-    dropped (reason empty, not_a_question, gives_away_answer, ungrounded, duplicate,
-    near_duplicate) or a model request whose reply could not be used (invalid_json,
-    schema, truncated, engine_error). One shape for both; what does not apply is None."""
+    dropped (reason too_long, empty, not_a_question, gives_away_answer, ungrounded,
+    duplicate, near_duplicate) or a model request whose reply could not be used
+    (invalid_json, schema, truncated, too_long, engine_error). One shape for both; what
+    does not apply is None."""
 
     reason: str
     detail: str
@@ -609,6 +632,15 @@ def stable_id(*parts: object) -> str:
     digest = hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()
     return digest[:16]
 
+
+def _clipped(text: str | None, limit: int = 2_000) -> str | None:
+    """A text cut to `limit` characters for a record, saying how much is left out.
+
+    ("x" * 2005, 2000) -> "xxx...x [5 more characters]" """
+    if text is None or len(text) <= limit:
+        return text
+    return f"{text[:limit]} [{len(text) - limit:,} more characters]"
+
 # =============================================================================
 # 5. Markdown: files to sections (pure)
 # =============================================================================
@@ -617,19 +649,54 @@ _NEWLINE_RE = re.compile(r"\r\n|\r|\n")
 _HTML_COMMENT_RE = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
-def decode_markdown(raw: bytes) -> str:
-    """Decode a file's bytes as UTF-8 (a BOM is dropped) or say why it is not text.
+# Byte-order marks of the Unicode encodings read besides UTF-8 (UTF-32 first: its
+# little-endian mark begins with UTF-16's).
+_BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
 
-    b"\\xef\\xbb\\xbf# Hi" -> "# Hi";  b"" -> ValueError("the file is empty")
+
+def decode_markdown(raw: bytes) -> str:
+    """Decode a file's bytes as UTF-8, or as UTF-16/32 when a byte-order mark says so (the
+    mark is dropped), or say what the file is instead.
+
+    b"\xef\xbb\xbf# Hi" -> "# Hi";  b"\xff\xfe#\x00" -> "#";  b"" -> ValueError("the file is empty")
     """
+    codec = next((name for bom, name in _BOMS if raw.startswith(bom)), None)
+    if codec:
+        try:
+            text = raw.decode(codec)
+        except UnicodeDecodeError as error:
+            raise ValueError(f"it starts with a {codec.upper()} byte-order mark but is not "
+                             f"{codec.upper()} text (byte {error.start}); re-save it as UTF-8") from None
+        if not text.strip():
+            raise ValueError("the file is empty")
+        return text
     if not raw.strip():
         raise ValueError("the file is empty")
     if b"\x00" in raw[:8192]:
-        raise ValueError("it looks binary (it contains NUL bytes), not markdown text")
+        raise ValueError(_nul_bytes(raw[:8192]))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(f"it is not UTF-8 text (byte {error.start}); re-save it as UTF-8") from None
+
+
+def _nul_bytes(sample: bytes) -> str:
+    """What a file with NUL bytes is: UTF-16 without its mark (every other byte NUL), or binary.
+
+    b"#\x00 \x00H\x00i\x00" -> "it looks like UTF-16 text without a byte-order mark; ..."
+    """
+    half = max(1, len(sample) // 2)
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    try:
+        sample.decode("utf-16-be" if even > odd else "utf-16-le")
+        decodes = len(sample) >= 8
+    except UnicodeDecodeError:
+        decodes = False
+    if decodes and max(even, odd) > 0.3 * half and min(even, odd) < 0.02 * half:
+        return ("it looks like UTF-16 text without a byte-order mark; re-save it as UTF-8 "
+                "(or as UTF-16 with a byte-order mark)")
+    return "it looks binary (it contains NUL bytes), not markdown text"
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:
@@ -655,9 +722,36 @@ def split_front_matter(text: str) -> tuple[str | None, str]:
 
 
 def _markdown_parser():
+    """CommonMark with tables; nesting deeper than MAX_MARKDOWN_NESTING is read as text."""
     from markdown_it import MarkdownIt  # imported here: nothing heavy at import time
 
-    return MarkdownIt("commonmark").enable("table")
+    parser = MarkdownIt("commonmark", {"maxNesting": MAX_MARKDOWN_NESTING + 4}).enable("table")
+    parser.block.ruler.before("table", "too_deep", _too_deep_as_text, {"alt": []})
+    return parser
+
+
+_CONTAINER_MARKS_RE = re.compile(r"^(?:\s*(?:>|[-+*]|\d{1,9}[.)])(?=\s|$))*\s*")
+
+
+def _too_deep_as_text(state, start: int, end: int, silent: bool) -> bool:
+    """A block rule tried before all others: at MAX_MARKDOWN_NESTING levels it takes the
+    rest of the innermost list item or quote as one paragraph of text (its list and quote
+    marks dropped). Without it markdown-it-py's own limit would drop everything after
+    that point, to the end of the file."""
+    if state.level < MAX_MARKDOWN_NESTING or silent:
+        return False
+    line = start
+    while line < end and (state.isEmpty(line) or state.sCount[line] >= state.blkIndent):
+        line += 1
+    text = "\n".join(_CONTAINER_MARKS_RE.sub("", row)
+                     for row in state.getLines(start, line, state.blkIndent, False).split("\n"))
+    for kind, nesting in (("paragraph_open", 1), ("inline", 0), ("paragraph_close", -1)):
+        token = state.push(kind, "p" if nesting else "", nesting)
+        token.map = [start, line]
+        if kind == "inline":
+            token.content, token.children = text.strip(), []
+    state.line = line
+    return True
 
 
 def _inline_text(token) -> str:
@@ -966,6 +1060,38 @@ def _prose_of(parts: dict, path: Sequence[str]) -> str:
     """A section's words for telling its language: headings, sentences, list items."""
     return " ".join([*path, *(s for p in parts["paragraphs"] for s in p),
                      *(i for block in parts["lists"] for i in block.items)])
+
+
+def cap_facts(document: Document, cap: int) -> Document:
+    """Leave out the facts, sentences and list items longer than `cap` characters (and a
+    section left with nothing), saying so in the document's notes; section indexes stay.
+
+    a section "A" whose one fact has 9,000 characters, cap 5000 -> no section, notes
+    ('left out a sentence of 9,000 characters in "A" (MAX_FACT_CHARS is 5,000)',)
+    """
+    notes, sections = list(document.notes), []
+    for section in document.sections:
+        long = {f.text: f.kind.replace("_", " ") for f in section.facts if len(f.text) > cap}
+        long.update((t, "sentence") for p in section.paragraphs for t in p
+                    if len(t) > cap and t not in long)
+        long.update((t, "list item") for b in section.lists for t in b.items
+                    if len(t) > cap and t not in long)
+        if long:
+            where = " > ".join(section.heading_path)
+            notes += [f'left out a {kind} of {len(text):,} characters in "{where}" '
+                      f"(MAX_FACT_CHARS is {cap:,})" for text, kind in long.items()]
+            lists = (dataclasses.replace(b, items=tuple(t for t in b.items if len(t) <= cap))
+                     for b in section.lists)
+            section = dataclasses.replace(
+                section, facts=tuple(f for f in section.facts if len(f.text) <= cap),
+                paragraphs=tuple(p for p in (tuple(t for t in p if len(t) <= cap)
+                                             for p in section.paragraphs) if p),
+                lists=tuple(b for b in lists if b.items))
+        if section.facts or section.codes:
+            sections.append(section)
+    if len(notes) == len(document.notes):
+        return document
+    return dataclasses.replace(document, sections=tuple(sections), notes=tuple(notes))
 
 # =============================================================================
 # 6. Languages: what the heuristics say in each language, and how they read its
@@ -3181,6 +3307,19 @@ def normalized_question(text: str) -> str:
     return " ".join(_PUNCTUATION_RE.sub(" ", _folded(text)).split())
 
 
+def text_digest(text: str) -> int:
+    """A 64-bit hash of a text, the same in every run (Python's hash() is not): a key
+    holds this instead of the text. "what is x" -> 1150...(an int)"""
+    data = text.encode("utf-8", "surrogatepass")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
+
+
+def stripped_question(qa: QAPair) -> str:
+    """The question without its document's title, for the near-duplicate search: the
+    title repeats in many questions and says nothing about what is asked."""
+    return qa.question.replace(qa.section.doc_title, " ")
+
+
 def _shingles(text: str, size: int = 4) -> set[str]:
     """Character n-grams of an already normalised text: "abcde" -> {"abcd", "bcde"}"""
     return {text[i:i + size] for i in range(max(1, len(text) - size + 1))}
@@ -3195,44 +3334,66 @@ def _word_bag(text: str) -> tuple[str, ...]:
 
 def near_duplicate_pairs(questions: Sequence[str], threshold: float = NEAR_DUPLICATE,
                          window: int = 3) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of near-duplicate questions: the same content words in any order
-    and form, or a Jaccard similarity of character 4-grams of at least `threshold`.
+    """Index pairs (i < j) that link near-duplicate questions into groups: the same
+    content words in any order and form, or a Jaccard similarity of character 4-grams of
+    at least `threshold`. A pair already linked through others is not listed.
+
+    ["What must the lid be?", "what must the LIDS be", "Who reviews it?"] -> [(0, 1)]
+    """
+    return sorted(_link_near_duplicates(questions, threshold, window, _UnionFind()))
+
+
+def _link_near_duplicates(questions: Iterable[str], threshold: float, window: int,
+                          groups: "_UnionFind", alike: Callable[[int, int], bool] = lambda i, j: True
+                          ) -> Iterator[tuple[int, int]]:
+    """Join near-duplicate questions in `groups`, yielding each pair that joined two groups.
 
     Candidates come from sorting: each question is compared with its `window` neighbours
     in the order of the normalised text and of the reversed text, so an edit anywhere
     leaves the pair next to each other in one of the two orders. That is O(n log n): tens
     of thousands of questions from one template (which MinHash with LSH would put into
-    the same buckets, all against all) cost no more than varied ones.
-
-    ["What must the lid be?", "what must the LIDS be", "Who reviews it?"] -> [(0, 1)]
-    """
-    texts = [normalized_question(q) for q in questions]
-    pairs: set[tuple[int, int]] = set()
-    first_with_bag: dict[tuple[str, ...], int] = {}
+    the same buckets, all against all) cost no more than varied ones. Memory: one
+    normalised text per question (`questions` is read once) and a 64-bit digest per word
+    bag, not the bag. `alike(i, j)` must also hold for two questions to join (their
+    answers: see duplicate_clusters)."""
+    texts: list[str] = []
+    first_with_bag: dict[int, int] = {}
     for n, question in enumerate(questions):
+        texts.append(normalized_question(question))
         bag = _word_bag(question)
-        if bag and bag in first_with_bag:
-            pairs.add((first_with_bag[bag], n))
-        first_with_bag.setdefault(bag, n)
-    for key in (lambda n: texts[n], lambda n: texts[n][::-1]):
-        order = sorted(range(len(texts)), key=key)
-        recent: dict[int, set[str]] = {}  # shingles of the last few in this order only
-        for position, i in enumerate(order):
-            if position > window:
-                recent.pop(order[position - window - 1], None)
-            for j in order[max(0, position - window):position]:
-                pair = (min(i, j), max(i, j))
-                if pair in pairs or min(len(texts[i]), len(texts[j])) < \
-                        threshold * max(len(texts[i]), len(texts[j])):
-                    continue  # known already, or the sizes alone rule it out
-                for n in (i, j):
-                    if n not in recent:
-                        recent[n] = _shingles(texts[n])
-                a, b = recent[i], recent[j]
-                common = len(a & b)
-                if common / (len(a) + len(b) - common) >= threshold:
-                    pairs.add(pair)
-    return sorted(pairs)
+        first = first_with_bag.setdefault(text_digest("\x1f".join(bag)), n) if bag else n
+        if first != n and groups.find(first) != groups.find(n) and alike(first, n):
+            groups.join(first, n)
+            yield first, n
+    del first_with_bag
+    for _ in ("forward", "reversed"):
+        yield from _link_neighbours(texts, threshold, window, groups, alike)
+        # Reversing every text in place keeps one copy in memory; the 4-gram Jaccard
+        # similarity of two reversed texts is that of the texts.
+        for n, text in enumerate(texts):
+            texts[n] = text[::-1]
+
+
+def _link_neighbours(texts: list[str], threshold: float, window: int, groups: "_UnionFind",
+                     alike: Callable[[int, int], bool]) -> Iterator[tuple[int, int]]:
+    """Compare each text with its `window` neighbours in sorted order (see above)."""
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    recent: dict[int, set[str]] = {}  # shingles of the last few in this order only
+    for position, i in enumerate(order):
+        if position > window:
+            recent.pop(order[position - window - 1], None)
+        for j in order[max(0, position - window):position]:
+            if groups.find(i) == groups.find(j) or min(len(texts[i]), len(texts[j])) < \
+                    threshold * max(len(texts[i]), len(texts[j])):
+                continue  # linked already, or the sizes alone rule it out
+            for n in (i, j):
+                if n not in recent:
+                    recent[n] = _shingles(texts[n])
+            a, b = recent[i], recent[j]
+            common = len(a & b)
+            if common / (len(a) + len(b) - common) >= threshold and alike(i, j):
+                groups.join(i, j)
+                yield min(i, j), max(i, j)
 
 
 SKETCH_SIZE = 8
@@ -3261,10 +3422,11 @@ def sketch_similarity(a: Sequence[int], b: Sequence[int]) -> float:
 
 class _UnionFind:
     """Items joined into groups; a group is named by its smallest item, so the result does
-    not depend on the order of the joins. join(3, 1); join(1, 2) -> find(3) == 1"""
+    not depend on the order of the joins. join(3, 1); join(1, 2) -> find(3) == 1.
+    With `size`, the items are 0..size-1, held in an array (8 bytes each, not a dict)."""
 
-    def __init__(self) -> None:
-        self._parent: dict = {}
+    def __init__(self, size: int = 0) -> None:
+        self._parent = _Parents("q", range(size)) if size else {}
 
     def find(self, item):
         parent = self._parent
@@ -3278,10 +3440,35 @@ class _UnionFind:
         if a != b:
             self._parent[max(a, b)] = min(a, b)
 
+    def groups(self) -> list[list]:
+        """Every group of two or more items, each sorted, in the order of its smallest."""
+        links = self._parent.items() if isinstance(self._parent, dict) else enumerate(self._parent)
+        members = {item for child, parent in links if child != parent for item in (child, parent)}
+        found: dict = defaultdict(list)
+        for item in sorted(members):
+            found[self.find(item)].append(item)
+        return list(found.values())
+
+
+class _Parents(array):
+    """Parent indexes in an array, answering get() like the dict _UnionFind uses otherwise."""
+
+    def get(self, item: int, default: int) -> int:
+        return self[item]
+
 
 def check_pair(qa: QAPair, sources: str, min_grounding: float) -> tuple[float, Rejected | None]:
     """The pair's grounding score in `sources` (its sections' text), and why it is
-    rejected: a malformed question, or (unless min_grounding is 0) an ungrounded answer."""
+    rejected: a text longer than MAX_ANSWER_CHARS (too_long, its texts clipped in the
+    record), a malformed question, or (unless min_grounding is 0) an ungrounded answer."""
+    longest = max((qa.question, qa.answer, *qa.reasoning_steps), key=len)
+    if len(longest) > MAX_ANSWER_CHARS:
+        part = "question" if longest is qa.question else "answer" if longest is qa.answer \
+            else "reasoning step"
+        rejected = Rejected.of_pair(qa, "too_long", f"the {part} has {len(longest):,} characters, "
+                                    f"more than MAX_ANSWER_CHARS ({MAX_ANSWER_CHARS:,})")
+        return 0.0, dataclasses.replace(rejected, question=_clipped(qa.question),
+                                        answer=_clipped(qa.answer))
     score = grounding(qa.answer, sources, qa.question, qa.key)
     # A true/false answer restates the statement it judges; every other answer must not.
     restates = qa.question_type == "true_false_fill_blank" and not qa.key
@@ -3297,7 +3484,8 @@ def check_pair(qa: QAPair, sources: str, min_grounding: float) -> tuple[float, R
 @dataclass(frozen=True, slots=True)
 class PairKey:
     """What the review across documents, the split and the run record need of an accepted
-    QA pair, without its texts (those wait on disk, see PairStore)."""
+    QA pair, without its texts (those wait on disk, see PairStore): a large run holds
+    keys, not texts."""
 
     index: int  # position in the store
     qa_id: str
@@ -3305,8 +3493,7 @@ class PairKey:
     generator: str
     section_key: str
     source: str
-    normalized: str  # normalized_question(question): exact duplicates and the leakage check
-    stripped: str  # the question without its document's title: near-duplicates
+    question_hash: int  # text_digest(normalized_question(question)): exact duplicates, leaks
     score: float  # grounding
     question_chars: int
     answer_chars: int
@@ -3316,34 +3503,37 @@ class PairKey:
     @classmethod
     def of(cls, index: int, qa: QAPair, score: float) -> "PairKey":
         return cls(index, qa.qa_id, qa.question_type, qa.generator, qa.section.key,
-                   qa.section.source, normalized_question(qa.question),
-                   qa.question.replace(qa.section.doc_title, " "), score, len(qa.question),
-                   len(qa.answer), estimate_tokens(qa.answer), answer_sketch(qa.answer))
+                   qa.section.source, text_digest(normalized_question(qa.question)), score,
+                   len(qa.question), len(qa.answer), estimate_tokens(qa.answer),
+                   answer_sketch(qa.answer))
 
     @property
     def difficulty(self) -> str:
         return QUESTION_TYPES[self.question_type].difficulty
 
 
-def duplicate_clusters(keys: Sequence[PairKey], threshold: float) -> list[list[int]]:
+def duplicate_clusters(keys: Sequence[PairKey], threshold: float,
+                       stripped: Callable[[int], str]) -> list[list[int]]:
     """Groups of positions in `keys` whose questions are equal once normalised or
-    near-duplicates of each other (union-find over both relations); singletons left out."""
-    groups = _UnionFind()
-    first_seen: dict[str, int] = {}
+    near-duplicates of each other (union-find over both relations); singletons left out.
+    `stripped(index)` is the question of the pair at that store index without its
+    document's title (stripped_question), read when needed."""
+    groups = _UnionFind(len(keys))
+    first_seen: dict[int, int] = {}
     for n, key in enumerate(keys):
-        groups.join(n, first_seen.setdefault(key.normalized, n))
-    unique = list(first_seen.values())
-    # The document's title repeats in many questions; it says nothing about what is asked.
+        first = first_seen.setdefault(key.question_hash, n)
+        if first != n:
+            groups.join(first, n)
+    unique = array("q", first_seen.values())
+    del first_seen
+    questions = (stripped(keys[n].index) for n in unique)
     # Near-duplicate questions are one question only when their answers are alike too:
     # "Summarize the section Usage" of two documents asks about two different texts.
-    for i, j in near_duplicate_pairs([keys[n].stripped for n in unique], threshold):
-        a, b = keys[unique[i]], keys[unique[j]]
-        if sketch_similarity(a.answer_sketch, b.answer_sketch) >= SIMILAR_ANSWERS:
-            groups.join(unique[i], unique[j])
-    clusters: dict[int, list[int]] = defaultdict(list)
-    for n in range(len(keys)):
-        clusters[groups.find(n)].append(n)
-    return [members for members in clusters.values() if len(members) > 1]
+    alike = lambda i, j: sketch_similarity(keys[unique[i]].answer_sketch,
+                                           keys[unique[j]].answer_sketch) >= SIMILAR_ANSWERS
+    for i, j in _link_near_duplicates(questions, threshold, 3, _UnionFind(len(unique)), alike):
+        groups.join(unique[i], unique[j])
+    return groups.groups()
 
 
 @dataclass(frozen=True)
@@ -3356,10 +3546,12 @@ class Deduplicated:
     linked: list[list[int]]  # positions in `kept`
 
 
-def deduplicate(keys: Sequence[PairKey], keep_duplicates: bool) -> Deduplicated:
+def deduplicate(keys: Sequence[PairKey], keep_duplicates: bool,
+                stripped: Callable[[int], str]) -> Deduplicated:
     """Drop duplicate and near-duplicate questions, keeping the best-grounded of each
-    cluster (the first on a tie); with keep_duplicates, keep all and link each cluster."""
-    clusters = duplicate_clusters(keys, NEAR_DUPLICATE)
+    cluster (the first on a tie); with keep_duplicates, keep all and link each cluster.
+    `stripped` as for duplicate_clusters."""
+    clusters = duplicate_clusters(keys, NEAR_DUPLICATE, stripped)
     if keep_duplicates:
         return Deduplicated(list(keys), [], clusters)
     dropped, gone = [], set()
@@ -3367,7 +3559,7 @@ def deduplicate(keys: Sequence[PairKey], keep_duplicates: bool) -> Deduplicated:
         best = max(members, key=lambda n: (keys[n].score, -n))
         for n in members:
             if n != best:
-                same = keys[n].normalized == keys[best].normalized
+                same = keys[n].question_hash == keys[best].question_hash
                 dropped.append((keys[n], "duplicate" if same else "near_duplicate", keys[best]))
                 gone.add(n)
     return Deduplicated([k for n, k in enumerate(keys) if n not in gone], dropped, [])
@@ -3722,62 +3914,183 @@ def qa_from_reply(request: LLMRequest, reply: dict, generator: str) -> QAPair:
 # =============================================================================
 
 
-def find_markdown_files(input_dir: Path) -> list[Path]:
-    """Markdown files under `input_dir`, recursively, sorted; symlinked folders are not
-    followed (so a link loop cannot trap the walk)."""
-    found = []
-    for root, dirs, files in os.walk(input_dir):
-        dirs.sort()
-        found.extend(Path(root) / f for f in files if f.lower().endswith(MARKDOWN_SUFFIXES))
-    return sorted(found)
+# The names of what a run writes (STAMP is the run's time): the dataset card is markdown,
+# so a walk of an input folder that holds the output folder must know it.
+STAMP_RE = r"\d{4}-\d\d-\d\d_\d\d-\d\d-\d\d"
+OUR_FILES_RE = re.compile(rf"(?:(?:train|validation)-synthetic-data-(?P<a>{STAMP_RE})\.jsonl?|"
+                          rf"rejected-(?P<b>{STAMP_RE})\.jsonl|card-(?P<c>{STAMP_RE})\.md|"
+                          rf"run-(?P<d>{STAMP_RE})\.json)")
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def find_markdown_files(input_dir: Path, output_dir: Path | None = None
+                        ) -> tuple[list[Path], list[SkippedFile]]:
+    """Markdown files under `input_dir`, recursively, sorted, and the folders that could
+    not be listed. Symlinked folders are not followed (a link loop cannot trap the walk);
+    the output folder, when it lies inside, is not read, nor our dataset cards."""
+    found, unlisted = [], []
+    skip = _real(output_dir) if output_dir is not None else None
+
+    def failed(error: OSError) -> None:
+        if _real(Path(error.filename)) == _real(input_dir):
+            raise SyntheticDataError(
+                f"cannot read the input folder {str(input_dir)!r} ({error.strerror}); make it "
+                "readable (chmod u+rx), or pass --input-dir PATH") from None
+        where = Path(error.filename).relative_to(input_dir).as_posix()
+        unlisted.append(SkippedFile(_printable(where) + "/", f"the folder cannot be listed "
+                                    f"({error.strerror}); make it readable (chmod u+rx)"))
+
+    for root, dirs, files in os.walk(input_dir, onerror=failed):
+        dirs[:] = sorted(d for d in dirs if _real(Path(root) / d) != skip)
+        ours = skip is not None and _real(Path(root)) == skip
+        found.extend(Path(root) / f for f in files if f.lower().endswith(MARKDOWN_SUFFIXES)
+                     and not (ours and OUR_FILES_RE.fullmatch(f)))
+    return sorted(found), sorted(unlisted, key=lambda s: s.source)
+
+
+def _printable(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (surrogate-escaped by the OS layer)
+    written as \\xNN. "caf\\udce9.md" -> "caf\\\\xe9.md" """
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
+def read_markdown(path: Path, root: Path) -> bytes:
+    """The bytes of one file of the input folder (`root`, resolved), or ValueError saying
+    why it is not read: a link that leads out of the folder, not a regular file (a FIFO,
+    a device, a socket: read only after a check, never blocking), or larger than
+    MAX_FILE_BYTES."""
+    real = _real(path)
+    if path.is_symlink() and not real.exists():
+        raise ValueError(f"it is a link to {_printable(str(real))}, which does not exist")
+    if root not in real.parents:
+        raise ValueError(f"it is a link to {_printable(str(real))}, outside the input folder; "
+                         "only files inside it are read (copy the file in to use it)")
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO must not block the open
+    with os.fdopen(handle, "rb") as file:
+        mode = os.fstat(file.fileno()).st_mode
+        if not stat.S_ISREG(mode):
+            kinds = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a device"),
+                     (stat.S_ISBLK, "a device"), (stat.S_ISSOCK, "a socket"))
+            kind = next((name for test, name in kinds if test(mode)), "not a file")
+            raise ValueError(f"it is {kind}, not a regular file")
+        raw = file.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise ValueError(f"it is larger than MAX_FILE_BYTES ({MAX_FILE_BYTES:,} bytes); split "
+                         "it into smaller files")
+    return raw
 
 
 def read_documents(input_dir: Path, paths: Sequence[Path],
                    section_budget: int) -> Iterator[Document | SkippedFile]:
-    """Read and parse the files one at a time: a Document for each, or a SkippedFile that
-    says why it could not be read."""
+    """Read and parse the files one at a time: a Document for each (its notes say what
+    was left out), or a SkippedFile that says why it could not be read."""
+    root = _real(input_dir)
     for path in paths:
         source = path.relative_to(input_dir).as_posix()
         try:
-            text = decode_markdown(path.read_bytes())
-            yield parse_document(text, source, section_budget)
+            source.encode("utf-8")
+        except UnicodeEncodeError:
+            yield SkippedFile(_printable(source), "its name is not valid UTF-8, and the name "
+                              "goes into the data; rename it (e.g. convmv -f latin1 -t utf8)")
+            continue
+        try:
+            text = decode_markdown(read_markdown(path, root))
+            yield cap_facts(parse_document(text, source, section_budget), MAX_FACT_CHARS)
         except (OSError, ValueError, RecursionError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             yield SkippedFile(source, reason)
 
 
-def markdown_files(input_dir: Path) -> list[Path]:
-    """The markdown files of the input folder, or the reason there are none."""
-    if not input_dir.is_dir():
+def markdown_files(input_dir: Path, output_dir: Path | None = None
+                   ) -> tuple[list[Path], list[SkippedFile]]:
+    """The markdown files of the input folder and the subfolders that could not be
+    listed, or the reason there are none."""
+    if not input_dir.exists():
         raise SyntheticDataError(
             f"input folder {str(input_dir)!r} does not exist; create it and put "
             "markdown files in it, or pass --input-dir PATH")
-    paths = find_markdown_files(input_dir)
-    if not paths:
+    if not input_dir.is_dir():
         raise SyntheticDataError(
-            f"no .md or .markdown files found under {str(input_dir)!r}; add some, or "
+            f"--input-dir {str(input_dir)!r} is a file, not a folder; pass the folder that "
+            "holds the markdown files")
+    paths, unlisted = find_markdown_files(input_dir, output_dir)
+    if not paths:
+        more = f" ({len(unlisted)} folders could not be listed: {unlisted[0].source}, " \
+               f"{unlisted[0].reason})" if unlisted else ""
+        raise SyntheticDataError(
+            f"no .md or .markdown files found under {str(input_dir)!r}{more}; add some, or "
             "pass --input-dir PATH")
-    return paths
+    return paths, unlisted
 
 
 def load_documents(input_dir: Path, section_budget: int, warn,
                    paths: Sequence[Path] | None = None) -> Library:
     """Read and parse every markdown file of the folder (or `paths` of it) at once;
-    unreadable ones are warned about and listed."""
+    unreadable ones are warned about and listed, and so is what was left out of a file."""
     documents, skipped = [], []
-    paths = markdown_files(input_dir) if paths is None else paths
+    paths = markdown_files(input_dir)[0] if paths is None else paths
     for item in read_documents(input_dir, paths, section_budget):
         if isinstance(item, SkippedFile):
-            warn(f"skipped {input_dir / item.source}: {item.reason}")
+            warn(f"skipped {_printable(str(input_dir / item.source))}: {item.reason}")
             skipped.append(item)
         else:
+            for note in item.notes:
+                warn(f"{_printable(str(input_dir / item.source))}: {note}")
             documents.append(item)
     return Library(tuple(documents), tuple(skipped))
 
 
+def output_problem(path: Path, error: OSError) -> SyntheticDataError:
+    """What an OSError while writing `path` means for the user, and the fix.
+
+    (Path("out"), OSError(ENOSPC)) -> "cannot write 'out': the disk is full (No space
+    left on device); free some space, or pass --output-dir on another disk"
+    """
+    import errno
+
+    fixes = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is used up",
+             errno.EROFS: "the file system is read-only", errno.EACCES: "it is not writable",
+             errno.EPERM: "it is not writable", errno.ENOTDIR: "a part of the path is a file",
+             errno.EEXIST: "it is a file, not a folder"}
+    what = fixes.get(error.errno, "it cannot be written")
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        fix = "free some space, or pass --output-dir on another disk"
+    elif error.errno in (errno.ENOTDIR, errno.EEXIST):
+        fix = "pass --output-dir with a folder"
+    else:
+        fix = "make it writable (chmod u+w), or pass --output-dir elsewhere"
+    return SyntheticDataError(f"cannot write {_printable(str(path))!r}: {what} "
+                              f"({error.strerror or error}); {fix}")
+
+
+def prepare_output(output_dir: Path, cache: Path | None) -> None:
+    """Create the output folder (and the cache's) and prove each takes a file, before any
+    work is done: a folder that is a file, read-only or full stops the run at once."""
+    import tempfile
+
+    for folder in dict.fromkeys([output_dir] + ([cache.parent] if cache else [])):
+        try:
+            if folder.exists() and not folder.is_dir():
+                raise FileExistsError(17, "File exists", str(folder))
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder, prefix=".probe-") as probe:
+                probe.write(b"probe")
+                probe.flush()
+                os.fsync(probe.fileno())
+        except OSError as error:
+            raise output_problem(folder, error) from None
+    if cache is not None and cache.exists() and not os.access(cache, os.R_OK | os.W_OK):
+        raise SyntheticDataError(f"the cache {str(cache)!r} is not writable; make it writable "
+                                 "(chmod u+rw), pass --cache with another path, or use --no-cache")
+
+
 def write_atomic(path: Path, text: str | Iterable[str]) -> None:
     """Write text (or pieces of it) to a temporary file beside `path`, then rename it:
-    readers never see half a file."""
+    readers never see half a file. The temporary name carries our process id, so that a
+    later run can tell one left by a killed run (clean_interrupted)."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(temporary, "w", encoding="utf-8") as handle:
@@ -3785,6 +4098,8 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, path)
+    except OSError as error:
+        raise output_problem(path, error) from None
     finally:
         if temporary.exists():
             temporary.unlink()
@@ -3792,35 +4107,100 @@ def write_atomic(path: Path, text: str | Iterable[str]) -> None:
 
 def reserve_run_stamp(output_dir: Path) -> str:
     """Claim a timestamp no other run in `output_dir` uses, by creating its run report
-    exclusively; a second run in the same second waits for the next one."""
-    output_dir.mkdir(parents=True, exist_ok=True)
+    exclusively; a second run in the same second waits for the next one. Until the run
+    is complete the report says "running", with our process id and host."""
+    import socket
+
+    marker = json.dumps({"status": "running", "pid": os.getpid(), "host": socket.gethostname()})
     while True:
         stamp = time.strftime("%Y-%m-%d_%H-%M-%S")
         if not any(output_dir.glob(f"*-{stamp}.*")):
+            path = output_dir / f"run-{stamp}.json"
             try:
-                with open(output_dir / f"run-{stamp}.json", "x", encoding="utf-8") as handle:
-                    handle.write('{"status": "running"}\n')
+                with open(path, "x", encoding="utf-8") as handle:
+                    handle.write(marker + "\n")
                 return stamp
             except FileExistsError:
                 pass
+            except OSError as error:
+                raise output_problem(path, error) from None
         time.sleep(1.05 - math.modf(time.time())[0])
+
+
+def _process_gone(pid: object, host: object) -> bool:
+    """Whether the run that wrote a marker has surely ended: its process, on this host,
+    no longer exists. {"pid": 1, "host": other host} -> False (cannot tell)"""
+    import socket
+
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0 or pid == os.getpid() \
+            or host != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # another user's process: alive
+        return False
+    return False
+
+
+def clean_interrupted(output_dir: Path) -> list[str]:
+    """Remove what runs killed hard (kill -9, a power cut) left in `output_dir`: the files
+    of a run whose report still says "running" and whose process is gone, and temporary
+    files of ours whose process (named in the file name) is gone. Returns the names."""
+    import socket
+
+    removed = []
+    for marker in sorted(output_dir.glob("run-*.json")):
+        match = OUR_FILES_RE.fullmatch(marker.name)
+        try:
+            record = json.loads(marker.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # unreadable, or a run that is just starting to write it
+        if not match or not isinstance(record, dict) or record.get("status") != "running" \
+                or not _process_gone(record.get("pid"), record.get("host")):
+            continue
+        stamp = match.group("d")
+        for path in sorted(output_dir.glob(f"*-{stamp}.*")):
+            if OUR_FILES_RE.fullmatch(path.name) and path != marker:
+                removed.append(_unlink(path))
+        removed.append(_unlink(marker))
+    for path in sorted(output_dir.glob(".*.tmp")):
+        match = re.fullmatch(r"\.(.+)\.(\d+)\.tmp", path.name)
+        if match and OUR_FILES_RE.fullmatch(match.group(1)) \
+                and _process_gone(int(match.group(2)), socket.gethostname()):
+            removed.append(_unlink(path))
+    return removed
+
+
+def _unlink(path: Path) -> str:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as error:
+        raise output_problem(path, error) from None
+    return path.name
 
 class PairStore:
     """Accepted QA pairs on disk, their keys in memory, so that a large run holds keys,
-    not texts. Each pair is written once, as its four chat examples already rendered in
-    the output format plus a record of its texts (for a rejection), to an anonymous
-    temporary file in the output folder, gone when closed or when the process dies;
-    writing the splits reads the examples back by offset. Rejections go to `rejected`."""
+    not texts. Each pair is written once, as lines: its four chat examples already
+    rendered in the output format, a record of its texts (for a rejection), and its
+    question without the document's title (for the near-duplicate search), to an
+    anonymous temporary file in the output folder, gone when closed or when the process
+    dies; only where each pair starts is held. Rejections go to `rejected`."""
+
+    _RECORD, _STRIPPED = len(COT_LEVELS), len(COT_LEVELS) + 1  # line numbers within a pair
 
     def __init__(self, folder: Path, output_format: OutputFormat) -> None:
         import tempfile
-        from array import array
 
         self.keys: list[PairKey] = []
         self.rejected = RejectionLog(folder)
-        self._format = output_format
-        self._file = tempfile.TemporaryFile(dir=folder, prefix=".pairs-")
-        self._offsets = array("q")  # per pair: where each example starts, then the record
+        self._format, self._folder = output_format, folder
+        try:
+            self._file = tempfile.TemporaryFile(dir=folder, prefix=".pairs-")
+        except OSError as error:
+            raise output_problem(folder, error) from None
+        self._starts = array("q")  # per pair: where its first line starts
         self._end = 0
 
     def __enter__(self) -> "PairStore":
@@ -3835,30 +4215,42 @@ class PairStore:
                   "heading_path": qa.section.heading_path, "generator": qa.generator,
                   "question": qa.question, "answer": qa.answer, "qa_id": qa.qa_id}
         lines = [self._format.line(chat_example(qa, level)) for level in range(len(COT_LEVELS))]
-        lines.append(json.dumps(record, ensure_ascii=False))
-        if self._file.tell() != self._end:
-            self._file.seek(self._end)
-        for line in lines:
-            data = line.encode("utf-8") + b"\n"
-            self._offsets.append(self._end)
+        lines += [json.dumps(record, ensure_ascii=False),
+                  json.dumps(stripped_question(qa), ensure_ascii=False)]
+        data = b"".join(line.encode("utf-8") + b"\n" for line in lines)
+        try:
+            if self._file.tell() != self._end:
+                self._file.seek(self._end)
             self._file.write(data)
-            self._end += len(data)
+        except OSError as error:  # a full disk: the folder is named, with the fix
+            raise output_problem(self._folder, error) from None
+        self._starts.append(self._end)
+        self._end += len(data)
         self.keys.append(key)
         return key
 
-    def _line(self, slot: int) -> str:
-        self._file.seek(self._offsets[slot])
-        return self._file.readline().decode("utf-8").rstrip("\n")
+    def _line(self, index: int, number: int) -> str:
+        try:  # the seek writes out what is buffered: a full disk may show only here
+            self._file.seek(self._starts[index])
+            for _ in range(number):
+                self._file.readline()
+            return self._file.readline().decode("utf-8").rstrip("\n")
+        except OSError as error:
+            raise output_problem(self._folder, error) from None
 
     def example_line(self, index: int, level: int) -> str:
         """The rendered example of pair `index` at chain-of-thought `level`."""
-        return self._line(index * (len(COT_LEVELS) + 1) + level)
+        return self._line(index, level)
 
     def _record(self, index: int) -> dict:
-        return json.loads(self._line(index * (len(COT_LEVELS) + 1) + len(COT_LEVELS)))
+        return json.loads(self._line(index, self._RECORD))
 
     def question(self, index: int) -> str:
         return self._record(index)["question"]
+
+    def stripped_question(self, index: int) -> str:
+        """The question of pair `index` without its document's title (stripped_question)."""
+        return json.loads(self._line(index, self._STRIPPED))
 
     def rejection(self, index: int, reason: str, detail: str) -> Rejected:
         """The rejection record of a stored pair (a duplicate found after it was stored)."""
@@ -3878,13 +4270,20 @@ class RejectionLog:
     def __init__(self, folder: Path) -> None:
         import tempfile
 
-        self._file = tempfile.TemporaryFile(dir=folder, prefix=".rejected-")
+        self._folder = folder
+        try:
+            self._file = tempfile.TemporaryFile(dir=folder, prefix=".rejected-")
+        except OSError as error:
+            raise output_problem(folder, error) from None
         self.counts: Counter = Counter()  # (question_type, reason) -> count
         self.examples: dict[str, dict] = {}  # reason -> the first such record
 
     def add(self, rejected: Rejected) -> None:
         record = rejected.record()
-        self._file.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        try:
+            self._file.write(json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n")
+        except OSError as error:
+            raise output_problem(self._folder, error) from None
         self.counts[rejected.question_type, rejected.reason] += 1
         self.examples.setdefault(rejected.reason, record)
 
@@ -3921,9 +4320,16 @@ class ReplyCache:
             self._connect()
 
     def _problem(self, what: str, error: Exception) -> SyntheticDataError:
-        return SyntheticDataError(
-            f"the cache {str(self.path)!r} {what} ({error}); delete it, pass --cache with "
-            "another path, or use --no-cache")
+        text = str(error).lower()
+        if "full" in text or "no space" in text:
+            fix = "free some disk space (the replies in it are kept), or pass --cache with a " \
+                  "path on another disk"
+        elif "readonly" in text or "read-only" in text or "permission" in text:
+            fix = "make it and its folder writable (chmod u+w), pass --cache with another " \
+                  "path, or use --no-cache"
+        else:
+            fix = "delete it, pass --cache with another path, or use --no-cache"
+        return SyntheticDataError(f"the cache {str(self.path)!r} {what} ({error}); {fix}")
 
     def _connect(self) -> None:
         import sqlite3
@@ -3949,6 +4355,8 @@ class ReplyCache:
             db.execute("COMMIT")
             db.execute("PRAGMA journal_mode=WAL")  # only once the file is known to be ours
             db.execute("PRAGMA synchronous=NORMAL")
+        except sqlite3.OperationalError as error:  # read-only, full, a folder it cannot use
+            raise self._problem("cannot be opened for writing", error) from None
         except sqlite3.DatabaseError as error:
             raise self._problem("is unreadable", error) from None
         except OSError as error:
@@ -3966,16 +4374,25 @@ class ReplyCache:
             raise self._problem("cannot be used", error) from None
 
     def get(self, key: str) -> Reply | None:
+        """The reply kept for `key`; one longer than MAX_REPLY_CHARS counts as none."""
         if self._db is None:
             return None
         row = self._execute("SELECT text, finish_reason, input_tokens, output_tokens, error "
-                            "FROM replies WHERE key = ?", (key,)).fetchone()
+                            "FROM replies WHERE key = ? AND length(text) <= ?",
+                            (key, MAX_REPLY_CHARS)).fetchone()
         return Reply(*row) if row else None
 
-    def put(self, key: str, reply: Reply) -> None:
+    def put(self, key: str, reply: Reply) -> bool:
+        """Keep a reply; one longer than MAX_REPLY_CHARS is refused (noted as a failure,
+        so the next run asks again). Returns whether it was kept."""
+        if len(reply.text) > MAX_REPLY_CHARS:
+            self.note_failure(key, f"a reply of {len(reply.text):,} characters, longer than "
+                                   f"MAX_REPLY_CHARS ({MAX_REPLY_CHARS:,}), not cached")
+            return False
         self._execute("INSERT OR REPLACE INTO replies VALUES (?, ?, ?, ?, ?, ?)",
                       (key, reply.text, reply.finish_reason, reply.input_tokens,
                        reply.output_tokens, reply.error))
+        return True
 
     def note_failure(self, key: str, error: str) -> None:
         self._execute("INSERT OR REPLACE INTO failures VALUES (?, ?)", (key, error[:2000]))
@@ -4479,7 +4896,6 @@ class ServerEngine(Engine):
 
 # HTTP statuses that say "try again later": rate limits and server-side failures.
 TRANSIENT_STATUS = frozenset({200, 408, 425, 429, 500, 502, 503, 504})
-MAX_REPLY_CHARS = 1_000_000  # a reply longer than this is no answer (a runaway server)
 
 
 def server_address(base_url: str) -> tuple[str, str, int, str]:
@@ -4530,10 +4946,10 @@ def http_exchange(url: tuple[str, str, int, str], method: str, path: str, body: 
         connection.request(method, prefix + path, body, headers)
         response = connection.getresponse()
         raw = response.read(MAX_REPLY_CHARS + 1)
+        if len(raw) > MAX_REPLY_CHARS:  # before the next check: the rest was never read
+            raise OSError(f"the reply is larger than {MAX_REPLY_CHARS} bytes (MAX_REPLY_CHARS)")
         if expired.is_set() or (response.length or 0) > 0:  # cut off by the timer, or short
             raise OSError("the reply was cut off")
-        if len(raw) > MAX_REPLY_CHARS:
-            raise OSError(f"the reply is larger than {MAX_REPLY_CHARS} bytes")
         return response.status, dict(response.getheaders()), raw.decode("utf-8", "replace")
     except (OSError, http.client.HTTPException, ValueError) as error:
         if expired.is_set():
@@ -4766,15 +5182,25 @@ def _document_facts(documents: Sequence[Document]) -> tuple[dict, tuple]:
 
 def _none_read(input_dir: Path) -> SyntheticDataError:
     return SyntheticDataError(
-        f"none of the markdown files under {str(input_dir)!r} could be read (see the "
-        "warnings above); save them as UTF-8 text")
+        f"none of the markdown files under {str(input_dir)!r} could be read (the warnings "
+        "above say why each was skipped); fix or replace them, e.g. save them as UTF-8 text")
+
+
+def _replies_kept(error: SyntheticDataError, config: Config) -> SyntheticDataError:
+    """A failure after the model's work (the output could not be written), with where
+    its replies wait for the rerun."""
+    path = config.cache_path
+    if path is None or not path.exists():
+        return error
+    return SyntheticDataError(f"{error}. The model's replies are saved in {path}: once that "
+                              "is fixed, run the same command again; they are not asked again")
 
 
 def generate_heuristic(files: Sequence[Path], config: Config, store: PairStore, err,
                        warn) -> Generated:
     """--no-llm: read, generate and check one document at a time, so that a large corpus
     never sits in memory; the document's pairs go into the store."""
-    read, skipped, titles, sections = [], [], {}, []
+    read, skipped, titles, sections, notes = [], [], {}, [], []
     requested, produced = Counter(), Counter()
     with _progress(len(files), "file", config.quiet, err) as progress:
         for item in read_documents(config.input_dir, files, config.max_section_tokens):
@@ -4783,6 +5209,7 @@ def generate_heuristic(files: Sequence[Path], config: Config, store: PairStore, 
                 skipped.append(item)
                 continue
             read.append(item.source)
+            notes += [(item.source, note) for note in item.notes]
             more_titles, more_sections = _document_facts([item])
             titles.update(more_titles)
             sections += more_sections
@@ -4790,7 +5217,9 @@ def generate_heuristic(files: Sequence[Path], config: Config, store: PairStore, 
             pairs = heuristic_qa_pairs(item, Corpus([item]), config.seed)
             produced += check_and_store(pairs, config.min_grounding, store)
     for item in skipped:  # after the progress bar, so that each is a line of its own
-        warn(f"skipped {config.input_dir / item.source}: {item.reason}")
+        warn(f"skipped {_printable(str(config.input_dir / item.source))}: {item.reason}")
+    for source, note in notes:
+        warn(f"{config.input_dir / source}: {note}")
     if not read:
         raise _none_read(config.input_dir)
     return Generated(tuple(read), tuple(skipped), titles, tuple(sections), requested, produced)
@@ -4817,6 +5246,9 @@ def judge_reply(request: LLMRequest, reply: Reply, generator: str, max_tokens: i
                          "repeated itself or wrote only whitespace; the retry used a new seed)")
     if reply.finish_reason in ("error", "abort"):
         raise ReplyError("engine_error", reply.error or f"finish_reason {reply.finish_reason}")
+    if len(reply.text) > MAX_REPLY_CHARS:
+        raise ReplyError("too_long", f"a reply of {len(reply.text):,} characters, longer than "
+                         f"MAX_REPLY_CHARS ({MAX_REPLY_CHARS:,}): a runaway model; not cached")
     return qa_from_reply(request, parse_reply(reply.text, request.schema), generator)
 
 
@@ -4885,7 +5317,7 @@ def rejected_request(request: LLMRequest, outcome: Outcome, generator: str) -> R
     return Rejected(error.reason, error.detail, request.question_type, request.section.source,
                     request.section.heading_path, generator, request_id=request.request_id,
                     attempts=outcome.attempts, finish_reason=reply.finish_reason,
-                    prompt=request.messages, raw=reply.text)
+                    prompt=request.messages, raw=_clipped(reply.text))
 
 
 def fallback_pairs(requests: Sequence[LLMRequest], failed: Sequence[int],
@@ -4950,10 +5382,13 @@ def generate_with_model(files: Sequence[Path], config: Config, engine: Engine,
     failed = [n for n, o in enumerate(outcomes) if o.qa is None]
     fallback = fallback_pairs(requests, failed, corpus, config.seed) \
         if config.fallback == "heuristic" else {}
-    for n in failed:
-        store.rejected.add(rejected_request(requests[n], outcomes[n], engine.name))
     pairs = {n: o.qa for n, o in enumerate(outcomes) if o.qa is not None} | fallback
-    produced = check_and_store((pairs[n] for n in sorted(pairs)), config.min_grounding, store)
+    try:
+        for n in failed:
+            store.rejected.add(rejected_request(requests[n], outcomes[n], engine.name))
+        produced = check_and_store((pairs[n] for n in sorted(pairs)), config.min_grounding, store)
+    except SyntheticDataError as error:  # the output folder filled up, say
+        raise _replies_kept(error, config) from None
     titles, sections = _document_facts(library.documents)
     model = ModelRun(
         engine.kind, engine.where, engine.name, engine.calls, len(requests),
@@ -5070,16 +5505,21 @@ def _count_bins(scores: Iterable[float]) -> dict[str, int]:
     return {f"{b / 10:.1f}-{(b + 1) / 10:.1f}": bins[b] for b in range(10)}
 
 
-def leaked_questions(train: Sequence[PairKey], validation: Sequence[PairKey]) -> list[str]:
-    """Normalised question texts found on both sides of the split (should be none)."""
-    seen = {key.normalized for key in train}
-    return sorted({key.normalized for key in validation if key.normalized in seen})
+def leaked_questions(train: Sequence[PairKey], validation: Sequence[PairKey],
+                     question: Callable[[int], str]) -> list[str]:
+    """Normalised question texts found on both sides of the split (should be none);
+    `question(index)` reads a pair's question (PairStore.question)."""
+    seen = {key.question_hash for key in train}
+    return sorted({normalized_question(question(key.index)) for key in validation
+                   if key.question_hash in seen})
 
 
 def summarize(config: Config, stamp: str, generated: Generated, rejected: Counter,
               rejected_examples: dict[str, dict], train: Sequence[PairKey],
-              validation: Sequence[PairKey], outputs: dict[str, str]) -> RunSummary:
-    """The run record, from what each step returned. `rejected` counts (type, reason)."""
+              validation: Sequence[PairKey], outputs: dict[str, str],
+              leaked: Sequence[str]) -> RunSummary:
+    """The run record, from what each step returned. `rejected` counts (type, reason);
+    `leaked` is what leaked_questions found."""
     kept = [*train, *validation]
     accepted = Counter(k.question_type for k in kept)
     per_type = {}
@@ -5099,7 +5539,7 @@ def summarize(config: Config, stamp: str, generated: Generated, rejected: Counte
         _count_bins(k.score for k in kept), _spread([k.question_chars for k in kept]),
         _spread([k.answer_chars for k in kept]), _spread([k.answer_tokens for k in kept]),
         tuple(label for key, label in generated.sections if key not in covered),
-        tuple(leaked_questions(train, validation)), generated.model)
+        tuple(leaked), generated.model)
 
 
 def _size_category(examples: int) -> str:
@@ -5276,30 +5716,48 @@ def run(config: Config, out=None, err=None, engine: Engine | None = None) -> Run
     out, err = out or sys.stdout, err or sys.stderr
     warn = lambda message: print(f"warning: {message}", file=err)
     check_config(config)
-    files = markdown_files(config.input_dir)                              # read: the files
-    config.output_dir.mkdir(parents=True, exist_ok=True)
+    files, unlisted = markdown_files(config.input_dir, config.output_dir)  # read: the files
+    for item in unlisted:
+        warn(f"skipped {_printable(str(config.input_dir / item.source))}: {item.reason}")
+    prepare_output(config.output_dir, config.cache_path)       # writable, before any work
+    removed = clean_interrupted(config.output_dir)
+    if removed:
+        warn(f"removed what interrupted runs left in {config.output_dir}: {', '.join(removed)}")
     with PairStore(config.output_dir, RENDERERS[config.output_format]) as store:
         if config.no_llm:                                                 # generate + check
             generated = generate_heuristic(files, config, store, err, warn)
         else:
             generated = generate_with_model(files, config, engine or create_engine(config),
                                             store, err, warn)
-        reviewed = deduplicate(store.keys, config.keep_duplicates)      # review across files
-        train, validation = split_pairs(reviewed.kept, config.train_ratio,   # split
-                                        config.split_by, config.seed, reviewed.linked)
-        stamp = reserve_run_stamp(config.output_dir)
-        outputs = write_dataset(config, stamp, store, train, validation,     # write
-                                reviewed.dropped)
-        summary = summarize(config, stamp, generated, store.rejected.counts,  # record
-                            store.rejected.examples, train, validation, outputs)
-    write_record(summary)
+        generated = dataclasses.replace(generated, files_skipped=(*unlisted,
+                                                                  *generated.files_skipped))
+        try:
+            summary = finish_run(config, store, generated)
+        except SyntheticDataError as error:
+            raise _replies_kept(error, config) if generated.model else error from None
     for kind in ("train", "validation", "rejected", "card", "report"):
-        if kind in outputs:
-            print(outputs[kind], file=out)
+        if kind in summary.outputs:
+            print(summary.outputs[kind], file=out)
     for line in run_warnings(summary, config.train_ratio):
         warn(line)
     if not config.quiet:
         print(summary_table(summary), file=err)
+    return summary
+
+
+def finish_run(config: Config, store: PairStore, generated: Generated) -> RunSummary:
+    """Review the stored pairs across files, split them, write the files and the record."""
+    reviewed = deduplicate(store.keys, config.keep_duplicates,          # review across files
+                           store.stripped_question)
+    train, validation = split_pairs(reviewed.kept, config.train_ratio,   # split
+                                    config.split_by, config.seed, reviewed.linked)
+    stamp = reserve_run_stamp(config.output_dir)
+    outputs = write_dataset(config, stamp, store, train, validation,     # write
+                            reviewed.dropped)
+    leaked = leaked_questions(train, validation, store.question)
+    summary = summarize(config, stamp, generated, store.rejected.counts,  # record
+                        store.rejected.examples, train, validation, outputs, leaked)
+    write_record(summary)
     return summary
 
 

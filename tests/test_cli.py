@@ -223,9 +223,14 @@ def test_default_mode_without_lmdeploy_names_the_fix(tmp_path):
     ({"max_tokens": "many"}, "--max-tokens must be a int"),
     ({"base_url": "ftp://x"}, "--base-url must be a URL"),
     ({"backend": "vllm"}, "--backend must be one of turbomind, pytorch"),
-], ids=["format", "split", "ratio", "type", "url", "backend"])
+    ({"base_url": ""}, "--base-url must be a URL"),
+    ({"base_url": "http://[::1"}, "--base-url must be a URL"),
+    ({"input_dir": gsd.Path(" ")}, "--input-dir must be a folder"),
+    ({"output_dir": gsd.Path(" ")}, "--output-dir must be a folder"),
+], ids=["format", "split", "ratio", "type", "url", "backend", "empty-url", "broken-url",
+        "blank-input", "blank-output"])
 def test_a_config_built_in_python_is_checked_like_the_command_line(tmp_path, changes, fragment):
-    config = gsd.Config(no_llm=True, output_dir=tmp_path / "out", **changes)
+    config = gsd.Config(**{"no_llm": True, "output_dir": tmp_path / "out", **changes})
     with pytest.raises(gsd.SyntheticDataError, match=fragment):
         gsd.run(config)
     assert not (tmp_path / "out").exists()

@@ -65,6 +65,11 @@ def make_pairs(rows):
             for q, a in rows]
 
 
+def stripped(pairs):
+    """The store's stripped_question for these pairs, by index."""
+    return lambda index: gsd.stripped_question(pairs[index])
+
+
 def keys_of(pairs):
     """The PairKeys a run's store would hold for these pairs, with their grounding."""
     return [gsd.PairKey.of(n, qa, gsd.grounding(qa.answer, qa.section.body, qa.question).score)
@@ -80,7 +85,7 @@ def test_dedup_removes_exactly_the_duplicates_and_keeps_the_best_grounded():
         ("How much are the fines?", "Fines are 75 CAD."),                           # 4 kept
         ("How much are fines in Riverbend?", "75 CAD, doubled in school zones."),   # 5 kept
     ])
-    result = gsd.deduplicate(keys_of(pairs), keep_duplicates=False)
+    result = gsd.deduplicate(keys_of(pairs), False, stripped(pairs))
     assert [k.index for k in result.kept] == [0, 2, 4, 5]
     assert sorted(d.index for d, _, _ in result.dropped) == [1, 3]
     assert {reason for _, reason, _ in result.dropped} == {"duplicate"}
@@ -93,7 +98,8 @@ def test_kept_near_duplicates_never_straddle_the_split():
             for n in range(10)]
     rows += [(f"What is the fine for riding on sidewalks in zone {n}?", "Fines are 75 CAD.")
              for n in range(10)]
-    result = gsd.deduplicate(keys_of(make_pairs(rows)), keep_duplicates=True)
+    pairs = make_pairs(rows)
+    result = gsd.deduplicate(keys_of(pairs), True, stripped(pairs))
     kept, linked = result.kept, result.linked
     assert len(kept) == 20 and linked and not result.dropped
     for seed in range(20):
@@ -107,9 +113,10 @@ def test_leakage_check_catches_a_planted_leak():
     pairs = keys_of(make_pairs([("What must riders be?", "Riders must be at least 16 years old."),
                                 ("How much are the fines?", "Fines are 75 CAD.")]))
     planted = keys_of(make_pairs([("What must riders  be?", "At least 16 years old.")]))
-    assert gsd.leaked_questions(pairs, pairs[1:]) == ["how much are the fines"]
-    assert gsd.leaked_questions(pairs[:1], planted) == ["what must riders be"]
-    assert gsd.leaked_questions(pairs[:1], pairs[1:]) == []
+    questions = {0: "What must riders  be?", 1: "How much are the fines?"}.get  # by store index
+    assert gsd.leaked_questions(pairs, pairs[1:], questions) == ["how much are the fines"]
+    assert gsd.leaked_questions(pairs[:1], planted, questions) == ["what must riders be"]
+    assert gsd.leaked_questions(pairs[:1], pairs[1:], questions) == []
 
 
 @pytest.mark.parametrize("question, answer, reason", [

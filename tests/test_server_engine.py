@@ -221,3 +221,23 @@ def test_the_key_travels_in_the_header_only(capsys, docs, tmp_path):
     for path in tmp_path.rglob("*"):
         if path.is_file():
             assert secret.encode() not in path.read_bytes(), path
+
+
+def test_a_reply_body_over_the_cap_is_refused_never_cached_and_the_run_finishes(capsys, docs,
+                                                                               tmp_path,
+                                                                               monkeypatch):
+    monkeypatch.setattr(gsd, "MAX_REPLY_CHARS", 20_000)
+    runaway = completion("{" + " " * 30_000 + "}")
+
+    def answer(path, request):
+        return runaway if unlucky(request) else good(request)
+
+    with ScriptedServer(answer) as server:
+        status, files, err = cli(capsys, docs, tmp_path, server.url)
+    assert status == 0, err
+    rejected = [r for r in read_jsonl(files["rejected"]) if r["reason"] == "engine_error"]
+    assert rejected and all("larger than 20000 bytes" in r["detail"] for r in rejected)
+    import sqlite3
+    longest = sqlite3.connect(tmp_path / gsd.CACHE_NAME).execute(
+        "SELECT MAX(length(text)) FROM replies").fetchone()[0]
+    assert longest < 20_000
