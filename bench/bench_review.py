@@ -36,18 +36,19 @@ def main() -> None:
              for n, p in enumerate(pairs)]
     start = time.perf_counter()
     sources = {}
-    checked = []
+    checked, stripped = [], []
     for qa in pairs:
         text = sources.setdefault(qa.section.key, qa.section.body)
         score, rejected = gsd.check_pair(qa, text, gsd.DEFAULT_MIN_GROUNDING)
         if rejected is None:
             checked.append(gsd.PairKey.of(len(checked), qa, score))
+            stripped.append(gsd.stripped_question(qa))
     check = time.perf_counter() - start
     start = time.perf_counter()
-    clusters = gsd.duplicate_clusters(checked, gsd.NEAR_DUPLICATE)
+    clusters = gsd.duplicate_clusters(checked, gsd.NEAR_DUPLICATE, stripped.__getitem__)
     dedup = time.perf_counter() - start
     start = time.perf_counter()
-    reviewed = gsd.deduplicate(checked, False)
+    reviewed = gsd.deduplicate(checked, False, stripped.__getitem__)
     whole = time.perf_counter() - start
     print(f"QA pairs {len(pairs)} ({len(pairs) * len(gsd.COT_LEVELS)} examples)")
     print(f"grounding and question checks  {check:.2f} s  ({len(checked)} pass)")
