@@ -1446,8 +1446,8 @@ class English(Language):
         "why_question_heading": "The section's heading asks this question, and its text answers it.",
         "why_recall": "That sentence states the amount the question asks for.",
         "why_cell": 'The "{column}" cell of that row holds the answer.',
-        "why_limit": "The rule allows {bound} {number} {unit}; {probe} {unit} is {relation} "
-                     "than {number} {unit}, so it {verdict} the rule.",
+        "why_limit": "The rule allows {bound} {number} {unit}; {probe} {probe_unit} is "
+                     "{relation} than {number} {unit}, so it {verdict} the rule.",
         "why_chain": "Together the two statements answer both parts of the question.",
         "why_term_chain": "That is what the document calls \"{term}\", so its rule on \"{term}\" applies.",
         "why_condition": 'The situation in the question is the condition "{marker} {clause}", '
@@ -1455,7 +1455,6 @@ class English(Language):
         "why_cause": 'The words "{marker}" introduce the reason.',
         "why_result": 'The words "{marker}" introduce the result.',
         "why_qualifier": 'The words "{marker}" open the qualification.',
-        "why_however": 'The next sentence opens with "However" and qualifies it.',
         "why_summary": "The section has {paragraphs} paragraph(s), {lists} list(s) and {tables} "
                        "table(s); the summary takes {method}.",
         "method_openings": "the opening sentence of each paragraph and the items of each list",
@@ -1475,10 +1474,11 @@ class English(Language):
         "blank_code": "an identifier",
         "blank_defined": "a term the document defines",
         "blank_amount": "an amount with its unit",
-        "blank_heading": "the subject of its section",
+        "blank_heading": "a key word of its section",
         "why_anaphor": 'Read with the sentence before it, "{phrase}" points to {target}.',
-        "why_acronym": '"{short}" is not spelled out in this section; {other} spells it out.',
-        "q_situation": "{situation}. {ask}",
+        "why_acronym": 'That sentence gives the full form of "{short}", which the section {other} '
+                       "uses without it.",
+        "q_situation": "suppose {situation}. {ask}",
         "q_topic": "{q} regarding {topic}?",
         "q_what_happens": "what happens {marker} {clause}?",
         "q_why": "why {clause}?",
@@ -1486,7 +1486,6 @@ class English(Language):
         "q_result": "what does it lead to when {clause}?",
         "q_follows": "{premise} What follows from this?",
         "q_exception": "what exception is made to the statement that {clause}?",
-        "q_however": "{premise} What qualifies this statement?",
         "q_condition": "under what condition {clause}?",
         "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
         "q_cell": 'what is the "{column}" for "{row}" in the table in "{heading}"?',
@@ -1514,6 +1513,7 @@ class English(Language):
         "a_anaphor": "It refers to {target}, from the sentence before: \"{previous}\"",
         "a_acronym": "{expansion}.",
         "a_compare": "{a} {x}, while {b} {y}.",
+        "a_compare_cell": 'for "{column}", "{a}" has {x} and "{b}" has {y}',
         "a_term_chain": "It counts as {a} {term} (\"{definition}\"), so {answer}",
         "a_table": "By \"{what}\", the table lists: {rows}.",
         "join": "; ",
@@ -1569,6 +1569,8 @@ class English(Language):
             question = f"what {aux} {subject}{neg} {ask} do{condition}?"
             said = f"{plural_form if pronoun != 'It' else modal}{neg}"
         else:
+            if passive and modal not in ("must", "shall", "should", "will"):
+                return None  # "what can be done with X?" rarely matches what the text says
             ask = "can" if modal == "cannot" else modal
             what = "be done with " + subject if passive else \
                 f"{subject}{neg} {verb if verb in ('be', 'have') else 'do'}"
@@ -1724,10 +1726,12 @@ class English(Language):
             not re.search(r"[-:]$", before[0]) and len(unit) <= 12
 
     def limit(self, text):
-        if _en_split_condition(text) or len(NUMBER_RE.findall(text)) != 1:
+        if _en_split_condition(text) or len(NUMBER_RE.findall(text)) != 1 or len(text.split()) > 25:
             return None
         match = _EN_LIMIT_RE.search(text)
-        if not match or not re.search(rf"\b(?:{_EN_MODALS})\b", text) or \
+        obligation = r"\b(?:must|shall|should|is required to|are required to|needs? to|cannot|" \
+                     r"may not|is limited to|are limited to)\b"
+        if not match or not re.search(obligation, text) or \
                 match["unit"].lower() in STOPWORDS or match["unit"].endswith("ly"):
             return None
         phrase = match["phrase"].lower()
@@ -1760,8 +1764,9 @@ class English(Language):
         stem = noun[:-1] if noun.endswith("s") and len(noun) > 4 else noun
         found = re.search(rf"\b(?:a|an|the|its|their|each|every|one|this)\s+((?:[\w-]+\s+){{0,3}}?"
                           rf"{re.escape(stem)}s?)\b", previous, re.IGNORECASE)
-        if not found or _EN_PRONOUNS & set(found.group(1).lower().split()[:1]):
-            return None
+        if not found or _EN_PRONOUNS & set(found.group(1).lower().split()[:1]) or \
+                len(found.group(1).split()) < 2:
+            return None  # "this message" -> "the message" resolves nothing
         return match["phrase"], f"the {found.group(1)}"
 
     def is_instruction(self, item):
@@ -1871,7 +1876,6 @@ _ZH_PURPOSE_RE = re.compile(r"^为了(?P<clause>[^，,。；]{2,30})[，,]\s*(?P
 _ZH_QUALIFIER_RE = re.compile(r"^(?P<main>[^。；，,]{6,40}?)[，,]\s*(?P<marker>除非)"
                               r"(?P<clause>[^。；，,]{3,30})$")
 _ZH_ONLY_RE = re.compile(r"^只有(?P<clause>[^，,。；]{2,30})[，,]?\s*(?P<main>[^。；]*?才[^。；]{2,})$")
-_ZH_ANAPHOR_RE = re.compile(r"^(?P<phrase>(?:这|该|此)(?:个|种|些|类|样的)?(?P<noun>[\u4e00-\u9fff]{2}))")
 _ZH_INSTRUCTION_VERBS = ("安装", "运行", "打开", "创建", "添加", "输入", "点击", "选择", "使用", "设置",
                          "配置", "下载", "编辑", "保存", "删除", "执行", "启动", "重启", "检查",
                          "复制", "进入", "修改", "编写", "定义", "调用", "导入", "引入", "构建",
@@ -1899,7 +1903,7 @@ class Chinese(Language):
         "why_question_heading": "该节的标题提出了这个问题，正文给出了回答。",
         "why_recall": "这句话给出的数量正是问题所问的。",
         "why_cell": "该行“{column}”一栏中的内容就是答案。",
-        "why_limit": "规定的界限是{bound}{number}{unit}；{probe}{unit}{relation}{number}{unit}，"
+        "why_limit": "规定的界限是{bound}{number}{unit}；{probe}{probe_unit}{relation}{number}{unit}，"
                      "所以{verdict}规定。",
         "why_chain": "把这两句话结合起来，才能回答问题的两个部分。",
         "why_term_chain": "这描述的正是“{term}”，所以关于“{term}”的规定同样适用。",
@@ -1907,7 +1911,6 @@ class Chinese(Language):
         "why_cause": "“{marker}”引出了原因。",
         "why_result": "“{marker}”引出了结果。",
         "why_qualifier": "“{marker}”引出了限定或例外。",
-        "why_however": "后一句以转折开头，对前一句作了限定。",
         "why_summary": "该节有{paragraphs}个段落、{lists}个列表和{tables}个表格；摘要取自{method}。",
         "method_openings": "每个段落的首句和每个列表的各项",
         "method_one_paragraph": "唯一一个段落的前几句",
@@ -1924,10 +1927,10 @@ class Chinese(Language):
         "blank_code": "标识符",
         "blank_defined": "文中定义的术语",
         "blank_amount": "数量",
-        "blank_heading": "本节的主题词",
+        "blank_heading": "本节的关键词",
         "why_anaphor": "结合前一句来读，“{phrase}”指的是{target}。",
-        "why_acronym": "本节没有写出“{short}”的全称；{other}写出了全称。",
-        "q_situation": "{situation}，{ask}",
+        "why_acronym": "这句话给出了“{short}”的全称，而{other}一节只用了缩写。",
+        "q_situation": "假设{situation}，{ask}",
         "q_topic": "关于{topic}，{q}？",
         "q_what_happens": "{marker}{clause}{when}，会怎样？",
         "q_why": "为什么{clause}？",
@@ -1935,7 +1938,6 @@ class Chinese(Language):
         "q_result": "{clause}，会带来什么结果？",
         "q_follows": "{premise}这会带来什么结果？",
         "q_exception": "“{clause}”这一说法有什么限定或例外？",
-        "q_however": "{premise}这一说法有什么限定？",
         "q_condition": "在什么条件下{clause}？",
         "q_limit": "{doc}规定：“{rule}”{probe}{unit}是否符合这一规定？",
         "q_cell": "“{heading}”中的表格里，“{row}”的“{column}”是什么？",
@@ -1963,6 +1965,7 @@ class Chinese(Language):
         "a_anaphor": "指前一句中的{target}：“{previous}”",
         "a_acronym": "“{short}”代表{expansion}。",
         "a_compare": "{a}{x}，而{b}{y}。",
+        "a_compare_cell": "“{column}”一栏，“{a}”为{x}，“{b}”为{y}",
         "a_term_chain": "它属于“{term}”（“{definition}”），因此{answer}",
         "a_table": "表中按“{what}”列出：{rows}。",
         "join": "；",
@@ -2008,7 +2011,8 @@ class Chinese(Language):
         match = _ZH_IS_RE.match(body)
         complement = match and self._clause(match["comp"])
         if complement and self._subject_ok(match["subj"]) and \
-                not complement.startswith(("否", "不", "一个好", "非常", "很")):
+                not complement.startswith(("否", "不", "一个好", "非常", "很", "在", "因为", "为了",
+                                           "由", "从", "被", "要", "用", "通过", "对", "把", "如何")):
             subject, verb = match["subj"].strip(), match["verb"]
             kind = "definition" if "指" in verb else "copula"
             answer = self.sentence(f"{'指' if '指' in verb else '它是'}{complement}")
@@ -2033,7 +2037,8 @@ class Chinese(Language):
 
     def condition(self, text):
         match = _ZH_CONDITION_RE.match(text.rstrip(_ZH_CLAUSE_END + "."))
-        if not match:
+        if not match or re.search(r"[也就都还：:]|没关系", match["clause"]) or \
+                match["main"].startswith(("如果", "当", "若")):
             return None
         marker = match["marker"] + ("…时" if match["when"] else "")
         return Split(marker, match["clause"], match["main"], True)
@@ -2072,7 +2077,7 @@ class Chinese(Language):
         clause, match = amounts[0]
         number, unit = match["number"], match["unit"]
         if unit == "年" and re.fullmatch(r"\d{4}", number) or \
-                clause.startswith(_ZH_NOT_SUBJECT) or len(clause) < 6:
+                clause.startswith(_ZH_NOT_SUBJECT) or len(clause) < 6 or re.search(r"[：:]", clause):
             return None
         small = number in "一二两三四五六七八九十" or (number.isdigit() and int(number) <= 10)
         ask = "几" if small and unit not in ("%", "KB", "MB", "GB", "TB", "ms", "MiB", "GiB") \
@@ -2105,11 +2110,6 @@ class Chinese(Language):
                 return text[:at] + negated + text[at + len(word):], word, negated
         return None
 
-    def anaphor(self, text, previous):
-        match = _ZH_ANAPHOR_RE.match(text)
-        if not match or not previous or match["noun"] not in previous:
-            return None
-        return match["phrase"], f"“{match['noun']}”"
 
     def is_instruction(self, item):
         return re.sub(r"^[^\w`]+", "", item).startswith(_ZH_INSTRUCTION_VERBS)
@@ -2446,6 +2446,8 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
             elif _generic_subject(statement.subject, section) and not re.search(
                     r"\b(?:if|when|whenever)\b|如果|当", question):
                 continue  # "what must you do?" has a hundred answers in a document
+        if statement.kind == "copula" and not _names_a_topic(statement.subject, section):
+            continue  # "what is each item?" is only clear where the section is about it
         drafts.append(Draft(lang.frame(section, question, statement.answer), statement.answer,
                             lang.steps(section, statement.subject, fact.text, statement.why)))
     return drafts
@@ -2461,6 +2463,21 @@ def _generic_subject(subject: str, section: Section) -> bool:
     words = set(content_words(subject))
     return subject.lower() in _GENERIC_SUBJECTS or bool(words) and \
         words <= set(content_words(section.doc_title))
+
+
+def _names_a_topic(subject: str, section: Section) -> bool:
+    """Whether "what is <subject>?" asks about something definite: an identifier, a
+    name, or what the section's heading (or the document's title) is about.
+
+    ("the Lumora UV-2", a section "Intro" of "Lumora UV-2 Manual") -> True;
+    ("each item of the iterator", a section "`entries()`") -> False
+    """
+    bare = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.IGNORECASE).strip("`")
+    if "`" in subject or re.search(r"[A-Z][\w-]*[A-Z0-9]|\b[A-Z][a-z]+\b", bare):
+        return True  # code, an acronym or a name
+    around = _folded(" ".join((*section.heading_path, section.doc_title)))
+    return _folded(bare) in around if section.language == "zh" else \
+        _en_head(bare) in set(_word_bag(around)) | set(around.split())
 
 
 def _heading_topic(section: Section, corpus: Corpus) -> str:
@@ -2510,6 +2527,25 @@ def _parameter(text: str, entity: str, lang: Language) -> Statement | None:
                      f"defaults to {match['default']}")
 
 
+def _row_labels(table: Table) -> bool:
+    """Whether a table's first column names its rows: short, distinct labels (then a
+    question can name a row by it)."""
+    labels = [r[0] for r in table.rows if r]
+    return bool(labels) and len(set(labels)) == len(labels) and bool(table.header[0].strip()) \
+        and all(0 < len(label) <= 40 and not re.search(r"[。，；.;]\s|[。，；]", label)
+                for label in labels)
+
+
+def _opens_a_thought(sentence: str) -> bool:
+    """A sentence that can open a summary: it does not lean on one before it.
+
+    "Riders must be 16." -> True;  "However, ..." -> False;  "但是 `^` 能做的更多。" -> False
+    """
+    return not (_DEPENDENT_START.match(sentence) or _EN_CONNECTIVE_RE.match(sentence) or
+                re.match(r"^(?:But|And|So|Or|Because|但|而|所以|因此|不过|然而|另外|此外|同时|当然|其实)",
+                         sentence))
+
+
 SUMMARY_TOKENS = 320  # a summary longer than this (estimated tokens) is no summary
 
 
@@ -2530,7 +2566,7 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     lang = _language(section)
     if section.heading.endswith(("?", "？")):
         return []  # the heading asks, the text answers: fact_based keeps that pair as it is
-    parts = [p[0] for p in section.paragraphs if is_fact(p[0])]
+    parts = [p[0] for p in section.paragraphs if is_fact(p[0]) and _opens_a_thought(p[0])]
     method = lang.T["method_openings"]
     if len(section.paragraphs) == 1 and not section.lists and not section.tables:
         parts = [s for s in section.paragraphs[0][:3] if is_fact(s)]
@@ -2561,10 +2597,8 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
     2000 hours." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for table in section.tables:
+    for table in (t for t in section.tables if _row_labels(t)):
         for row in table.rows:
-            if [r[0] for r in table.rows].count(row[0]) > 1:
-                continue  # a row name given twice does not say which row is meant
             for column in range(1, min(len(row), len(table.header))):
                 if row[column] and row[0]:
                     question = lang.fmt("q_cell", column=table.header[column], row=row[0],
@@ -2602,15 +2636,18 @@ def gen_inference(section: Section, corpus: Corpus) -> list[Draft]:
         relation = "less" if probe < number else "more"
         if lang.code == "zh":
             relation = "低于" if probe < number else "超过"
-        probe_text = f"{probe:g}"
+        probe_text, probe_unit = f"{probe:g}", unit
+        if lang.code == "en" and re.fullmatch(r"[a-z]{3,}", unit) and not unit.endswith("s") \
+                and probe != 1:
+            probe_unit += "s"  # "1 byte" -> "2 bytes"
         question = lang.fmt("q_limit", doc=lang.title(section), rule=fact.text,
-                            probe=probe_text, unit=unit)
+                            probe=probe_text, unit=probe_unit)
         answer = lang.fmt("a_limit_yes" if meets else "a_limit_no", number=f"{number:g}",
                           probe=probe_text, unit=unit, relation=relation)
         bound = ("at most" if upper else "at least") if lang.code == "en" else \
             ("最多" if upper else "至少")
         why = lang.fmt("why_limit", bound=bound, number=f"{number:g}", unit=unit,
-                       probe=probe_text, relation=relation,
+                       probe=probe_text, probe_unit=probe_unit, relation=relation,
                        verdict=("meets" if meets else "does not meet") if lang.code == "en"
                        else ("符合" if meets else "不符合"))
         drafts.append(Draft(question, answer, lang.steps(section, section.heading, fact.text, why)))
@@ -2721,15 +2758,14 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     parallel shape (two API entries, two named items) by what each opens with."""
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for table in section.tables:
+    for table in (t for t in section.tables if _row_labels(t) and 2 <= len(t.rows) <= 6):
         for a, b in zip(table.rows, table.rows[1:]):
             cells = [(h, x, y) for h, x, y in zip(table.header[1:], a[1:], b[1:]) if x != y]
-            if not cells or not a[0] or not b[0] or a[0] == b[0] or \
-                    max(len(c) for row in (a, b) for c in row) > 80:
+            if not cells or max(len(c) for row in (a, b) for c in row) > 40:
                 continue
-            describe = lambda row: ", ".join(f"{h} {c}" for h, c in zip(table.header[1:], row[1:])
-                                             if c)
-            answer = f"{lang.sentence(f'{a[0]}: {describe(a)}')} {lang.sentence(f'{b[0]}: {describe(b)}')}"
+            answer = lang.T["join"].join(lang.fmt("a_compare_cell", column=h, a=a[0], x=x, b=b[0],
+                                                  y=y) for h, x, y in cells)
+            answer = lang.sentence(_capitalize(answer))
             question = lang.fmt("q_compare_rows", a=a[0], b=b[0], heading=section.heading)
             drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
                 section, section.heading, "; ".join(f"{h}: {c}" for h, c in zip(table.header, a)),
@@ -2797,6 +2833,8 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
     for fact in _sentence_facts(section, corpus):
         text = _own_text(fact)
         split = lang.cause(text)
+        if split and (len(split.main.split()) > 20 or len(split.main) > 120):
+            continue  # a question that copies a long sentence is no question a person asks
         if split:
             if split.marker in ("results in", "leads to", "causes"):
                 question = lang.fmt("q_result", clause=lower(split.main))
@@ -2832,9 +2870,12 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
     lang = _language(section)
     drafts = []
     for block in section.lists:
-        if len(block.items) < 3 or any(estimate_tokens(i) > 40 for i in block.items) or \
-                _is_reference_list(block):
+        if not 3 <= len(block.items) <= 8 or any(estimate_tokens(i) > 40 for i in block.items) \
+                or _is_reference_list(block) or any(
+                    re.search(r"(?:例如|比如|如下|包括|即|等)[。.]?$", i) for i in block.items):
             continue
+        if len(section.lists) > 1 and not block.lead_in.endswith((":", "：")):
+            continue  # "the list" would not say which one
         lead = _strip_end(block.lead_in)
         question = lang.fmt("q_list", lead=lead, doc=lang.title(section)) \
             if block.lead_in.endswith((":", "：")) and len(lead) <= 80 else \
@@ -2844,7 +2885,7 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
     for table in section.tables:
-        if len(table.rows) < 3 or not table.header:
+        if len(table.rows) < 3 or not table.header or not _row_labels(table):
             continue
         rows = lang.T["join"].join(r[0] for r in table.rows if r and r[0])
         answer = lang.fmt("a_table", count=len(table.rows), what=table.header[0], rows=rows)
@@ -2889,44 +2930,32 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
     "Ask a question that weighs a rule or claim of the section: its "
     "exceptions, conditions, limits or trade-offs as the section states them."))
 def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
-    """An exception, a sole condition, or a qualification in the next sentence. "Riding on
+    """An exception or a sole condition a rule states in so many words. "Riding on
     sidewalks is prohibited, except when a rider walks the scooter." -> "what exception is
     made to the statement that riding on sidewalks is prohibited?" / "Except when ..." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
     for fact in _sentence_facts(section, corpus):
-        text = _own_text(fact)
-        split = lang.qualifier(text)
-        however = re.match(r"^(?:However|然而|但是|不过)[,，]\s*(.+)$", text)
-        if split and split.marker in ("only if", "provided that", "只有"):
+        split = lang.qualifier(_own_text(fact))
+        if not split or len(split.main.split()) > 18 or len(split.main) > 110:
+            continue
+        if split.marker in ("only if", "provided that", "只有"):
             clause = split.main
-            rule = lang.rule(split.main, lower)
             if lang.code == "en":
+                rule = lang.rule(split.main, lower)
                 if not rule:
                     continue
                 clause = f"{rule.modal} {rule.subject}{' not' if rule.negative else ''} " \
                          f"{rule.predicate}"
             question = lang.fmt("q_condition", clause=clause)
-            answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
+            answer = lang.sentence(f"only if {split.clause}" if lang.code == "en"
                                    else f"只有{split.clause}")
-        elif split and split.marker not in ("但是", "但", "然而", "不过"):
+        else:  # except, unless, 除非
             question = lang.fmt("q_exception", clause=lower(split.main))
             answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
                                    else f"{split.marker}{split.clause}")
-        elif split:
-            question = lang.fmt("q_exception", clause=split.main)
-            answer = lang.sentence(split.clause)
-        elif however and fact.previous and is_fact(fact.previous):
-            split = Split("However", "", fact.previous, True)
-            question = lang.fmt("q_however", premise=_EN_CONNECTIVE_RE.sub("", fact.previous))
-            answer = lang.sentence(however.group(1))
-        else:
-            continue
-        framed = question if question[:1].isupper() or lang.code == "zh" and \
-            question.startswith(fact.previous[:4] or "\0") else lang.frame(section, question)
-        drafts.append(Draft(framed, answer, lang.steps(
-            section, section.heading, fact.text, lang.fmt(
-                "why_qualifier" if split.clause else "why_however", marker=split.marker))))
+        drafts.append(Draft(lang.frame(section, question, answer), answer, lang.steps(
+            section, section.heading, fact.text, lang.fmt("why_qualifier", marker=split.marker))))
     return drafts
 
 
@@ -3022,9 +3051,11 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum()):
             continue  # part of a longer word
         blanked = text[:at] + "___" + text[at + len(term):]
+        pieces = [p for p in re.split(r"[\W_]+", term.lower()) if len(p) >= 3]
         if set(_word_bag(term)) & set(_word_bag(blanked)) or (
-                lang.code == "zh" and term.strip("`") in blanked):
-            continue  # the answer would stand in the question
+                lang.code == "zh" and term.strip("`") in blanked) or \
+                any(p in blanked.lower() for p in pieces):
+            continue  # the answer, or a piece of it, would stand in the question
         kind = "blank_code" if term.startswith("`") else "blank_defined" if term.lower() in \
             defined else "blank_amount" if re.match(r"[\d零一二两三四五六七八九十]", term) else "blank_heading"
         return Draft(lang.fmt("q_blank", doc=lang.title(section), sentence=blanked),
@@ -3049,7 +3080,7 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
     """ "In the table in "Fines", "Riding on a sidewalk" has a "Fine" of 75 CAD": true, or
     false with the value of the next row."""
     drafts = []
-    for table in section.tables:
+    for table in (t for t in section.tables if _row_labels(t)):
         for n, row in enumerate(table.rows):
             other = table.rows[(n + 1) % len(table.rows)]
             if len(table.rows) < 2 or len(row) < 2 or not row[0] or not row[1] or \
@@ -3093,12 +3124,13 @@ def gen_contextual_ambiguity(section: Section, corpus: Corpus) -> list[Draft]:
                 section, phrase, f"{fact.previous} {fact.text}",
                 lang.fmt("why_anaphor", phrase=phrase, target=target))))
     for short, (expansion, home, sentence) in sorted(corpus.acronyms(section.source).items()):
-        if corpus.first_user(section.source, short, home) is not section:
+        if corpus.first_user(section.source, short, home) is not section or \
+                expansion.lower() in " ".join(section.heading_path).lower():
             continue
         drafts.append(Draft(lang.frame(section, lang.fmt("q_acronym", short=short)),
                             lang.fmt("a_acronym", short=short, expansion=expansion),
-                            lang.steps(section, short, sentence, lang.fmt(
-                                "why_acronym", short=short, other=f'"{home.heading}"')),
+                            lang.steps(home, short, sentence, lang.fmt(
+                                "why_acronym", short=short, other=f'"{section.heading}"')),
                             (home,)))
     return drafts
 
