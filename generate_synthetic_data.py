@@ -770,6 +770,8 @@ def _inline_parts(token) -> tuple[str, str, bool]:
     """
     parts, label, linked, plain = [], "", 0, 0
     children = list(token.children or ())
+    while children and children[0].type == "text" and not children[0].content:
+        children.pop(0)
     if len(children) >= 3 and children[0].type == "strong_open":
         close = next((n for n, c in enumerate(children) if c.type == "strong_close"), 0)
         inner = "".join(c.content for c in children[1:close] if c.type in ("text", "code_inline"))
@@ -1277,6 +1279,8 @@ _EN_PERIPHRASTIC = {"is required to": ("is", "required to", "are required to"),
                     "need to": ("do", "need to", "need to"),
                     "has to": ("does", "have to", "have to"),
                     "have to": ("do", "have to", "have to")}
+# Words that open the object of an imperative: "Use the ...", "Close your ...".
+_EN_OBJECT_STARTS = frozenset("the a an your any all each every this these it them only".split())
 _EN_SUBORDINATORS = frozenset("either because or and but so which unless although while as "
                               "though whereas since".split())
 _EN_QUANTIFIERS = frozenset("both either neither each all some any none many most several one "
@@ -1373,8 +1377,8 @@ def _plain_subject(subject: str) -> bool:
     words = subject.lower().split()
     if words in (["you"], ["we"]):
         return True
-    if len(words) == 1 and words[0] in _EN_QUANTIFIERS:
-        return False
+    if len(words) == 1 and words[0] in _EN_QUANTIFIERS or re.match(r"[\d(§]", subject):
+        return False  # "both", "8.1 Partner", "(a) the licensee"
     return 0 < len(words) <= 7 and not (set(words) & (_EN_CLAUSE_WORDS | _EN_PRONOUNS)) and \
         words[0] not in ("and", "or", "but", "so", "nor", "also", "then", "however") and \
         words[-1] not in ("and", "or", "but", "nor", "of", "the", "a", "an") and \
@@ -1455,12 +1459,9 @@ class English(Language):
         "why_cause": 'The words "{marker}" introduce the reason.',
         "why_result": 'The words "{marker}" introduce the result.',
         "why_qualifier": 'The words "{marker}" open the qualification.',
-        "why_summary": "The section has {paragraphs} paragraph(s), {lists} list(s) and {tables} "
-                       "table(s); the summary takes {method}.",
-        "method_openings": "the opening sentence of each paragraph and the items of each list",
-        "method_one_paragraph": "the first sentences of its one paragraph",
+        "why_summary": "The section makes {count} statements in {paragraphs} paragraph(s); "
+                       "together, in order, they are its content.",
         "why_list": "The list has {count} items, given here in order.",
-        "why_table": "The table has {rows} rows; its first column names them.",
         "why_steps": "The section gives an ordered list of {count} steps.",
         "why_code": "The code right after that sentence is what it refers to.",
         "why_explain": "The section's opening sentences explain {entity}.",
@@ -1482,9 +1483,7 @@ class English(Language):
         "q_topic": "{q} regarding {topic}?",
         "q_what_happens": "what happens {marker} {clause}?",
         "q_why": "why {clause}?",
-        "q_reason": "what is the reason that {clause}?",
         "q_result": "what does it lead to when {clause}?",
-        "q_follows": "{premise} What follows from this?",
         "q_exception": "what exception is made to the statement that {clause}?",
         "q_condition": "under what condition {clause}?",
         "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
@@ -1493,7 +1492,6 @@ class English(Language):
         "q_summary": 'Summarize the section "{heading}" of {doc}.',
         "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
         "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
-        "q_table": 'Summarize the table in the section "{heading}" of {doc}.',
         "q_steps": "what are the steps, in order, to {goal}?",
         "q_how": "how do you {goal}?",
         "q_explain": "what is {entity}?",
@@ -1515,7 +1513,6 @@ class English(Language):
         "a_compare": "{a} {x}, while {b} {y}.",
         "a_compare_cell": 'for "{column}", "{a}" has {x} and "{b}" has {y}',
         "a_term_chain": "It counts as {a} {term} (\"{definition}\"), so {answer}",
-        "a_table": "By \"{what}\", the table lists: {rows}.",
         "join": "; ",
         "and": " and ",
     }
@@ -1658,21 +1655,28 @@ class English(Language):
             return None
         return Split(match["marker"], match["clause"], match["main"], False)
 
-    def why_question(self, main: str, lower) -> str:
-        """A why-question of a clause: "riders must signal" -> "why must riders signal?" """
+    def why_question(self, main: str, lower) -> str | None:
+        """A why-question of a clause, or None where no inversion is safe:
+        "riders must signal" -> "why must riders signal?";  "Never use acetone" -> "why
+        should you never use acetone?";  a clause with a negation -> None (what "because"
+        explains is unclear: "You don't want it removed because ...")."""
+        main = _EN_CONNECTIVE_RE.sub("", main)
+        words = main.split()
+        if words[0].lower() in ("never", "always") or (
+                words[0][0].isupper() and words[0].lower() in _EN_VERB_BASES and len(words) > 1
+                and (words[1].lower() in _EN_OBJECT_STARTS or words[1].startswith("`"))):
+            return self.fmt("q_why", clause=f"should you {main[0].lower()}{main[1:]}")
+        if _EN_NEGATIONS.search(main):
+            return None
         rule = self.rule(main, lower)
         if rule:
             ask = "can" if rule.modal == "cannot" else rule.modal.split()[0]
-            neg = " not" if rule.negative else ""
-            return self.fmt("q_why", clause=f"{ask} {rule.subject}{neg} {rule.predicate}")
-        if main.split()[0].lower() in _EN_VERB_BASES | {"never", "always", "do", "don't"}:
-            return self.fmt("q_why", clause=f"should you {lower(main)}")
+            return self.fmt("q_why", clause=f"{ask} {rule.subject} {rule.predicate}")
         copula = _EN_BE_RE.match(main)
         if copula and _plain_subject(copula["subj"]):
-            neg = " not" if copula["neg"] else ""
-            return self.fmt("q_why", clause=f"{copula['be']} {lower(copula['subj'])}{neg} "
+            return self.fmt("q_why", clause=f"{copula['be']} {lower(copula['subj'])} "
                                             f"{copula['comp']}")
-        return self.fmt("q_reason", clause=lower(main))
+        return None
 
     def quantity(self, text, lower):
         """(amount, unit, question) when a plain clause ends in one amount it asks about.
@@ -1857,7 +1861,8 @@ _ZH_NOT_SUBJECT = ("这", "那", "它", "他", "她", "其", "此", "但", "而"
                    "对", "从", "把", "被", "为", "向", "跟", "和", "与", "通过", "使用", "关于", "我们",
                    "你", "大家", "首先", "然后", "其实", "当然", "因此", "例如", "比如", "注意", "所谓",
                    "通常", "一般", "往往", "默认", "目前", "现在", "有时", "总之", "另外", "此外",
-                   "同时", "但是", "可以", "可能", "只要", "即使", "虽然")
+                   "同时", "但是", "可以", "可能", "只要", "即使", "虽然", "请", "尽管", "不过",
+                   "然而", "而且", "并且", "那么", "于是", "接着", "最后", "这里", "下面")
 # Adverbs that stand between a subject and its modal: they belong to the predicate.
 _ZH_SUBJECT_ADVERBS = ("至少", "最多", "一定", "通常", "一般", "也", "都", "还", "只", "先", "就")
 # A subject that ends in one of these is an adverb or a word "是" belongs to ("但是", "就是").
@@ -1867,6 +1872,10 @@ _ZH_NOT_SUBJECT_END = tuple("就也都还才又便但于总或可只正不而凡
 _ZH_NEW_CLAUSE_RE = re.compile(r"[，,]\s*(?:因此|所以|但是|但|而且|而|并且|同时|因为|由于|如果|例如|比如|"
                                r"其中|也就是说|这|它|不过|然而|否则)")
 _ZH_FUNCTION_CHARS = "的了和与是在中对等及或把被就也都着过之"
+# Verbs whose object a question can ask for in place: "客户端支持 X" -> "客户端支持什么？"
+_ZH_ACTION_RE = re.compile(r"^(?P<subj>[^，,。；：:！？“”\"()（）]{1,12}?)(?P<verb>用于|支持|提供|包括|包含|"
+                           r"表示|代表|负责|允许|返回|接受|依赖于|依赖|调用|生成|创建|保存|保留|记录|"
+                           r"显示|检查|监视|管理)(?P<obj>[^。；！？]{2,})$")
 _ZH_CONDITION_RE = re.compile(r"^(?P<marker>如果|假如|若|一旦|只要|当)(?P<clause>[^，,。；]{2,40}?)"
                               r"(?P<when>时|的时候)?[，,]\s*(?:那么|则|就)?(?P<main>[^。；]{4,})$")
 _ZH_CAUSE_RE = re.compile(r"^(?:(?P<marker>因为|由于)(?P<clause>[^，,。；]{2,40})[，,]\s*(?:所以|因此)?"
@@ -1911,11 +1920,8 @@ class Chinese(Language):
         "why_cause": "“{marker}”引出了原因。",
         "why_result": "“{marker}”引出了结果。",
         "why_qualifier": "“{marker}”引出了限定或例外。",
-        "why_summary": "该节有{paragraphs}个段落、{lists}个列表和{tables}个表格；摘要取自{method}。",
-        "method_openings": "每个段落的首句和每个列表的各项",
-        "method_one_paragraph": "唯一一个段落的前几句",
+        "why_summary": "该节共有{paragraphs}个段落、{count}句陈述，按顺序合起来就是它的全部内容。",
         "why_list": "该列表共有{count}项，按原顺序列出。",
-        "why_table": "该表共有{rows}行，第一列是各行的名称。",
         "why_steps": "该节给出了一个包含{count}个步骤的有序列表。",
         "why_code": "紧接这句话的代码就是它所指的内容。",
         "why_explain": "该节开头的几句话解释了{entity}。",
@@ -1930,13 +1936,11 @@ class Chinese(Language):
         "blank_heading": "本节的关键词",
         "why_anaphor": "结合前一句来读，“{phrase}”指的是{target}。",
         "why_acronym": "这句话给出了“{short}”的全称，而{other}一节只用了缩写。",
-        "q_situation": "假设{situation}，{ask}",
+        "q_situation": "{situation}，{ask}",
         "q_topic": "关于{topic}，{q}？",
         "q_what_happens": "{marker}{clause}{when}，会怎样？",
         "q_why": "为什么{clause}？",
-        "q_reason": "为什么{clause}？",
         "q_result": "{clause}，会带来什么结果？",
-        "q_follows": "{premise}这会带来什么结果？",
         "q_exception": "“{clause}”这一说法有什么限定或例外？",
         "q_condition": "在什么条件下{clause}？",
         "q_limit": "{doc}规定：“{rule}”{probe}{unit}是否符合这一规定？",
@@ -1945,7 +1949,6 @@ class Chinese(Language):
         "q_summary": "请概括{doc}中“{heading}”一节的要点。",
         "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
         "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
-        "q_table": "请概括{doc}中“{heading}”一节的表格。",
         "q_steps": "{goal}的步骤依次是什么？",
         "q_how": "如何{goal}？",
         "q_explain": "什么是{entity}？",
@@ -1967,7 +1970,6 @@ class Chinese(Language):
         "a_compare": "{a}{x}，而{b}{y}。",
         "a_compare_cell": "“{column}”一栏，“{a}”为{x}，“{b}”为{y}",
         "a_term_chain": "它属于“{term}”（“{definition}”），因此{answer}",
-        "a_table": "表中按“{what}”列出：{rows}。",
         "join": "；",
         "and": "和",
     }
@@ -2008,6 +2010,13 @@ class Chinese(Language):
             return Statement("rule", rule.subject, question, answer,
                              self.fmt("why_rule", subject=rule.subject, modal=rule.modal),
                              f"{rule.modal}{predicate}", dataclasses.replace(rule, predicate=predicate))
+        action = _ZH_ACTION_RE.match(body)
+        obj = action and self._clause(action["obj"])
+        if obj and self._subject_ok(action["subj"]) and len(obj) >= 2 and \
+                not re.search(r"是|指|被|在", action["subj"]):
+            subject, verb = action["subj"].strip(), action["verb"]
+            return Statement("action", subject, f"{subject}{verb}什么？", self.sentence(f"{verb}{obj}"),
+                             self.fmt("why_action", subject=subject, verb=verb), f"{verb}{obj}")
         match = _ZH_IS_RE.match(body)
         complement = match and self._clause(match["comp"])
         if complement and self._subject_ok(match["subj"]) and \
@@ -2065,7 +2074,14 @@ class Chinese(Language):
             return Split(match["marker"], match["clause"], match["main"], False)
         return None
 
-    def why_question(self, main: str, lower) -> str:
+    def why_question(self, main: str, lower) -> str | None:
+        """ "客户端不会同步临时文件" -> "为什么客户端不会同步临时文件？";  None unless the
+        clause opens with a subject and a verb."""
+        match = re.match(r"^(?P<subj>[^，,。；：:]{1,10}?)(?:不会|会|不能|能|是|不是|需要|必须|应该|要|"
+                         r"可以|有|没有|不)", main)
+        if not match or not self._subject_ok(match["subj"]) or len(main) > 30 or \
+                re.search(r"[，,：:]", main):
+            return None
         return self.fmt("q_why", clause=main)
 
     def quantity(self, text, lower):
@@ -2122,11 +2138,7 @@ class Chinese(Language):
         if not heading:
             return None
         how = re.match(r"^(?:如何|怎样|怎么)(?P<goal>.{2,30}?)[？?]?$", text)
-        if how:
-            return how["goal"]
-        if text.startswith(_ZH_INSTRUCTION_VERBS[:-3]) and 2 < len(text) <= 20:
-            return text
-        return None
+        return how["goal"] if how else None  # "选择器选项" starts like a verb but is none
 
     def blank_terms(self, text, section, defined):
         terms = re.findall(r"`[^`]+`", text)
@@ -2355,15 +2367,23 @@ class Corpus:
         return self._once("boilerplate", source, build)
 
     def first_user(self, source: str, short: str, home: Section) -> Section | None:
-        """The first section other than `home` whose facts use the acronym `short`."""
+        """The first section other than `home` whose facts use the acronym `short`, if it
+        does not spell it out itself (then nothing needs resolving there)."""
         pattern = re.compile(rf"\b{re.escape(short)}\b")
-        return next((s for s in self._by_source[source] if s.key != home.key and
+        spelled = re.compile(rf"\({re.escape(short)}\)")
+        user = next((s for s in self._by_source[source] if s.key != home.key and
                      any(pattern.search(f.text) for f in s.facts)), None)
+        if user and (spelled.search(user.body) or spelled.search(" ".join(user.heading_path))):
+            return None
+        return user
 
     def entities(self, source: str) -> dict[str, Section]:
         """The API names of a document's headings: {"`fs.Stats`": section}."""
-        return self._once("entities", source, lambda sections: {
-            heading_entity(s.heading): s for s in sections if heading_entity(s.heading)})
+        def build(sections):
+            named = Counter(heading_entity(s.heading) for s in sections)
+            return {heading_entity(s.heading): s for s in sections
+                    if heading_entity(s.heading) and named[heading_entity(s.heading)] == 1}
+        return self._once("entities", source, build)  # a name two sections share is no key
 
 
 _ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w-]*\s+(?:(?:of|and|for|the)\s+)?){1,7})\(([A-Z][A-Z0-9]{1,9})\)")
@@ -2547,6 +2567,7 @@ def _opens_a_thought(sentence: str) -> bool:
 
 
 SUMMARY_TOKENS = 320  # a summary longer than this (estimated tokens) is no summary
+SUMMARY_SENTENCES = 5
 
 
 def _is_reference_list(block: ListBlock) -> bool:
@@ -2561,31 +2582,26 @@ def _is_reference_list(block: ListBlock) -> bool:
     "Ask for a summary of the whole section; the answer covers every main "
     "point of it, briefly."))
 def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
-    """The opening sentence of each paragraph and the items of each list, in order; a
-    section of one paragraph gives its first sentences. Nothing for a one-fact section."""
+    """A short section of plain statements, given whole and in order: the summary a
+    reader can trust to be complete. A long section would need the one thing a
+    heuristic cannot do, choosing what matters; it gets none, nor does a section whose
+    heading asks a question (fact_based keeps that pair), or one that exclaims, asks or
+    points at a picture or code the reader cannot see."""
     lang = _language(section)
-    if section.heading.endswith(("?", "？")):
-        return []  # the heading asks, the text answers: fact_based keeps that pair as it is
-    parts = [p[0] for p in section.paragraphs if is_fact(p[0]) and _opens_a_thought(p[0])]
-    method = lang.T["method_openings"]
-    if len(section.paragraphs) == 1 and not section.lists and not section.tables:
-        parts = [s for s in section.paragraphs[0][:3] if is_fact(s)]
-        method = lang.T["method_one_paragraph"]
-    for block in section.lists:
-        if _is_reference_list(block):
-            continue
-        items = lang.T["join"].join(_strip_end(i) for i in block.items)
-        lead = f"{_strip_end(block.lead_in)}: " if block.lead_in.endswith((":", "：")) else ""
-        parts.append(lang.sentence(lead + items))
-    while len(parts) > 2 and estimate_tokens(" ".join(parts)) > SUMMARY_TOKENS:
-        parts.pop()
-    if len(parts) < 2 or len(section.facts) < 2 or estimate_tokens(" ".join(parts)) > SUMMARY_TOKENS:
+    sentences = [s for p in section.paragraphs for s in p]
+    if section.heading.endswith(("?", "？")) or section.lists or section.tables or \
+            section.codes or not 2 <= len(sentences) <= SUMMARY_SENTENCES:
+        return []
+    if not _opens_a_thought(sentences[0]) or any(
+            not is_fact(s) or re.search(r"[!?！？{}]", s) for s in sentences):
+        return []
+    answer = " ".join(sentences)
+    if estimate_tokens(answer) > SUMMARY_TOKENS:
         return []
     question = lang.fmt("q_summary", heading=section.heading, doc=lang.title(section))
-    return [Draft(question, " ".join(parts), lang.steps(
-        section, section.heading, parts[0], lang.fmt(
-            "why_summary", paragraphs=len(section.paragraphs), lists=len(section.lists),
-            tables=len(section.tables), method=method)))]
+    return [Draft(question, answer, lang.steps(
+        section, section.heading, sentences[0], lang.fmt(
+            "why_summary", count=len(sentences), paragraphs=len(section.paragraphs))))]
 
 
 @question_type("factual_recall", "easy", 15, (
@@ -2713,22 +2729,36 @@ def _entity_chain(section, fact, statement, entities, lang, lower) -> list[Draft
     return []
 
 
+def _usable_condition(split: Split, section: Section) -> bool:
+    """A condition and its consequence that a question can state apart from the text:
+    anchored to what the section is about, with no "also" leaning on an earlier
+    sentence, and a condition that is a situation, not a purpose ("so you can ...") or
+    a means ("by passing ..."). "unless" says when a rule does not apply: never a case."""
+    if split.marker in ("unless", "除非"):
+        return False
+    both = f"{split.clause} {split.main}"
+    return _anchored(both, section) and not re.search(
+        r"\b(?:also|too|as well|so that|so you can|in order to|(?:by|via|through) \w+ing)\b|"
+        r"也|还|为了|以便|我们", both)
+
+
 @question_type("application", "medium", 8, (
     "Describe a short concrete situation and ask how the section's rules or "
     "instructions apply to it."))
 def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
     """A rule or instruction with its condition, applied to the situation the condition
-    describes. "If a lamp fails during a trip, the rider must end the trip." -> "A lamp
-    fails during a trip. What must the rider do?" / "The rider must end the trip." """
+    describes. "If a lamp fails during a trip, the rider must end the trip." -> "suppose a
+    lamp fails during a trip. What must the rider do?" / "They must end the trip." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
     for fact in _sentence_facts(section, corpus):
         split = lang.condition(_own_text(fact))
-        if not split or split.marker in ("unless",):
+        if not split or not _usable_condition(split, section):
             continue
         statement = lang.statement(split.main, "", lower)
         if lang.code == "en":
-            if statement and statement.kind == "rule":
+            if statement and statement.kind == "rule" and not \
+                    statement.rule.predicate.startswith(("only ", "also ")):
                 ask, answer = _capitalize(statement.question), statement.answer
             elif lang.is_instruction(split.main):
                 ask, answer = "What should you do?", lang.sentence(split.main)
@@ -2843,20 +2873,15 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
                 question = lang.why_question(split.main, lower)
                 answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
                                        else f"{split.marker}{split.clause}")
-                if lang.code == "zh" and split.marker == "为了":
-                    question = f"{split.main}是为了什么？"
-        elif fact.previous and (m := re.match(r"^(Therefore|As a result|Consequently|Thus|因此|所以|"
-                                              r"因而)[,，]\s*(.+)$", text)):
-            question = lang.frame(section, lang.fmt("q_follows", premise=lower(fact.previous)))
-            split = Split(m.group(1), fact.previous, m.group(2), True)
-            answer = lang.sentence(m.group(2))
+                if not question:
+                    continue
         else:
             continue
-        why = "why_result" if split.marker in ("results in", "leads to", "causes", "Therefore",
-                                               "As a result", "Consequently", "Thus", "因此",
-                                               "所以", "因而") else "why_cause"
-        drafts.append(Draft(lang.frame(section, question) if not question[:1].isupper()
-                            else question, answer, lang.steps(
+        if not (_anchored(split.main, section) or lang.is_instruction(split.main) or
+                split.main.startswith(("Never ", "Always "))):
+            continue  # an instruction to the reader needs no anchor; a statement does
+        why = "why_result" if split.marker in ("results in", "leads to", "causes") else "why_cause"
+        drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
                                 section, section.heading, fact.text,
                                 lang.fmt(why, marker=split.marker))))
     return drafts
@@ -2866,7 +2891,8 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
     "Ask for a summary of one part of the section (a paragraph, a list or "
     "a table), not the whole section."))
 def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
-    """A list of three or more items, or a table, summed up item by item."""
+    """A list of three to eight short items after a lead-in that says what they are,
+    given item by item."""
     lang = _language(section)
     drafts = []
     for block in section.lists:
@@ -2874,8 +2900,9 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
                 or _is_reference_list(block) or any(
                     re.search(r"(?:例如|比如|如下|包括|即|等)[。.]?$", i) for i in block.items):
             continue
-        if len(section.lists) > 1 and not block.lead_in.endswith((":", "：")):
-            continue  # "the list" would not say which one
+        if len(section.lists) > 1 and not block.lead_in.endswith((":", "：")) or \
+                block.lead_in and len(block.lead_in.split()) + len(CJK_RE.findall(block.lead_in)) // 2 < 4:
+            continue  # "the list" would not say which one, nor "the list after 'Removal'"
         lead = _strip_end(block.lead_in)
         question = lang.fmt("q_list", lead=lead, doc=lang.title(section)) \
             if block.lead_in.endswith((":", "：")) and len(lead) <= 80 else \
@@ -2884,15 +2911,6 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
-    for table in section.tables:
-        if len(table.rows) < 3 or not table.header or not _row_labels(table):
-            continue
-        rows = lang.T["join"].join(r[0] for r in table.rows if r and r[0])
-        answer = lang.fmt("a_table", count=len(table.rows), what=table.header[0], rows=rows)
-        question = lang.fmt("q_table", heading=section.heading, doc=lang.title(section))
-        drafts.append(Draft(question, answer, lang.steps(
-            section, section.heading, " | ".join(table.header),
-            lang.fmt("why_table", rows=len(table.rows)))))
     return drafts
 
 
@@ -2907,8 +2925,8 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for fact in _sentence_facts(section, corpus):
         split = lang.condition(_own_text(fact))
-        if not split or split.marker == "unless" or lang.rule(split.main, lower) or \
-                lang.is_instruction(split.main):
+        if not split or not _usable_condition(split, section) or \
+                lang.rule(split.main, lower) or lang.is_instruction(split.main):
             continue
         if lang.code == "zh" and re.search(r"必须|应该|应当|需要|请", split.main):
             continue
@@ -2937,8 +2955,11 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for fact in _sentence_facts(section, corpus):
         split = lang.qualifier(_own_text(fact))
-        if not split or len(split.main.split()) > 18 or len(split.main) > 110:
-            continue
+        if not split or len(split.main.split()) > 18 or len(split.main) > 110 or \
+                not _anchored(split.main, section) or len(split.clause.split()) < 3 and \
+                len(split.clause) < 8 or re.search(r"\b(?:certain|some) (?:cases|situations)\b|"
+                                                   r"特定|某些", split.clause):
+            continue  # a qualification with nothing in it ("only in certain cases")
         if split.marker in ("only if", "provided that", "只有"):
             clause = split.main
             if lang.code == "en":
@@ -2968,15 +2989,17 @@ def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
     for code in section.codes:
-        goal = lang.goal(code.lead_in) if code.lead_in else None
+        if not code.lead_in or not code.code.strip() or len(code.code) > 2000 or \
+                re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
+            continue  # no sentence says what it is for, or an include the reader cannot see
+        goal = lang.goal(code.lead_in)
         if not goal and len(section.codes) == 1:  # the heading names what its one command does
             goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
-        if not goal or not code.code.strip() or len(code.code) > 2000 or \
-                re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
-            continue  # nothing to show, or only an include directive the reader cannot see
-        answer = f"{code.lead_in}\n```\n{code.code}\n```" if code.lead_in else f"```\n{code.code}\n```"
+        if not goal or not _anchored(goal, section):
+            continue  # "how do you make code readable?" is too broad for one snippet
+        answer = f"{code.lead_in}\n```\n{code.code}\n```"
         drafts.append(Draft(lang.frame(section, lang.fmt("q_how", goal=goal)), answer,
-                            lang.steps(section, section.heading, code.lead_in or section.heading,
+                            lang.steps(section, section.heading, code.lead_in,
                                        lang.fmt("why_code"))))
     entity = heading_entity(section.heading) or (
         section.heading if len(section.heading.split()) <= 4 and not section.heading.endswith(
@@ -3223,6 +3246,21 @@ def self_contained(question: str, section: Section) -> bool:
     text = question.replace(section.doc_title, " ")
     text = re.sub(r"`[^`]*`|《[^》]*》", " ", text)
     return not _UNRESOLVED_RE.search(text)
+
+
+def _anchored(text: str, section: Section) -> bool:
+    """Whether a clause a question is built on names what it is about: a word of the
+    section's heading path or the document's title, code, or a name. "the lamp stops"
+    under "Lamp care" -> True; "a new commit will be generated" under "Options" of
+    "Bottles" -> False (which command?)."""
+    if "`" in text or re.search(r"\s[A-Z][\w-]*[a-z]", " " + text[1:]):
+        return True
+    around = " ".join((*section.heading_path, section.doc_title))
+    if section.language == "zh":
+        heading = around
+        return any(heading[i:i + 2] in text for i in range(len(heading) - 1)
+                   if CJK_RE.match(heading[i]) and CJK_RE.match(heading[i + 1]))
+    return bool(set(_word_bag(text)) & set(_word_bag(around)))
 
 
 def _chosen(section: Section, question_type: str, wanted: int, corpus: Corpus,

@@ -78,7 +78,7 @@ CASES = [
     ("table cell", "factual_recall", "# Fines\n| Offence | Fine |\n|---|---|\n| Passenger | 60 "
      "CAD |\n| Sidewalk | 75 CAD |\n", 'what is the "Fine" for "Passenger"', "60 CAD."),
     ("application", "application", "# Trips\nIf a lamp fails during a trip, the rider must end "
-     "the trip at the nearest corral.\n", "a lamp fails during a trip. What must the rider do?",
+     "the trip at the nearest corral.\n", "suppose a lamp fails during a trip. What must the rider do?",
      "They must end the trip at the nearest corral."),
     ("hypothetical", "hypothetical", "# Lid\nIf the lid opens during a scan, the lamp stops at "
      "once.\n", "what happens if the lid opens during a scan?", "The lamp stops at once."),
@@ -94,15 +94,16 @@ CASES = [
     ("only if", "critical_analysis", "# Data\nThe operator may share trip data only if the rider "
      "agrees in writing.\n", "under what condition may the operator share trip data?",
      "Only if the rider agrees in writing."),
-    ("command", "technical_explanation", "# Scripts\nTo run a kinetics scan, save these lines:\n"
+    ("command", "technical_explanation", "# Kinetics scans\nTo run a kinetics scan, save these lines:\n"
      "\n```\nwavelength 340\n```\n", "how do you run a kinetics scan?",
      "To run a kinetics scan, save these lines:\n```\nwavelength 340\n```"),
     ("procedure", "process_workflow", "# Baseline\nTo record a baseline:\n\n1. Switch on the "
      "lamp.\n2. Fill a cuvette with solvent.\n3. Press start.\n",
      "what are the steps, in order, to record a baseline?",
      "1. Switch on the lamp.\n2. Fill a cuvette with solvent.\n3. Press start."),
-    ("list", "summarization", "# Kit\nBring these items:\n\n- A helmet.\n- A lamp.\n- A bell.\n",
-     'Summarize the list that follows "Bring these items"', "A helmet; A lamp; A bell."),
+    ("list", "summarization", "# Kit\nBring these items to every ride:\n\n- A helmet.\n- A lamp."
+     "\n- A bell.\n", 'Summarize the list that follows "Bring these items to every ride"',
+     "A helmet; A lamp; A bell."),
     ("anaphor", "contextual_ambiguity", "# Plans\nOperators must offer a low-income plan. This "
      "plan costs 1 CAD per ride.\n", 'what does "This plan" refer to',
      'It refers to the low-income plan, from the sentence before: "Operators must offer a '
@@ -113,7 +114,7 @@ CASES = [
      "什么是同步文件夹？", "指客户端监视的本地文件夹。"),
     ("zh amount", "factual_recall", "# 所有权\nRust 的所有权有三条规则，编译器会检查它们。\n",
      "Rust 的所有权有几条规则？", "三条。"),
-    ("zh condition", "hypothetical", "# 登录\n如果连续五次输错密码，账号会被锁定半小时。\n",
+    ("zh condition", "hypothetical", "# 账号与密码\n如果连续五次输错密码，账号会被锁定半小时。\n",
      "如果连续五次输错密码，会怎样？", "账号会被锁定半小时。"),
     ("zh cause", "cause_effect", "# 同步\n客户端不会同步临时文件，因为这些文件通常在写入过程中不断变化。\n",
      "为什么客户端不会同步临时文件？", "因为这些文件通常在写入过程中不断变化。"),

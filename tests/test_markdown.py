@@ -17,7 +17,10 @@ from conftest import parse
     ("第一句。第二句！第三句？", ["第一句。", "第二句！", "第三句？"]),
     ("He said \"stop.\" Then left.", ["He said \"stop.\"", "Then left."]),
     ("no split after lower. case start", ["no split after lower. case start"]),
-], ids=["e.g.", "U.S.", "No. 5", "decimal", "version", "Dr.", "!?", "CJK", "quote", "lowercase"])
+    ("The EU-U.S. Data Privacy Framework applies. Next one.",
+     ["The EU-U.S. Data Privacy Framework applies.", "Next one."]),
+], ids=["e.g.", "U.S.", "No. 5", "decimal", "version", "Dr.", "!?", "CJK", "quote", "lowercase",
+        "EU-U.S."])
 def test_split_sentences(text, expected):
     assert gsd.split_sentences(text) == expected
 
@@ -142,3 +145,79 @@ def test_decode_rejects_what_is_not_utf8_text(raw, reason):
 
 def test_decode_drops_the_bom():
     assert gsd.decode_markdown("\ufeff# Hi".encode("utf-8")) == "# Hi"
+
+
+def facts_of(text):
+    return [f.text for s in parse(text).sections for f in s.facts]
+
+
+def test_html_headings_are_headings_and_their_html_text_is_kept():
+    text = '# FAQ\n\n<h3 id="lamp">How long does the lamp last?</h3>\n\nAbout two thousand hours ' \
+           'of use.\n\n<h3>Can I <em>clean</em> it &amp; dry it?</h3>\n<p>Use lint-free wipes only.</p>\n'
+    sections = parse(text).sections
+    assert [s.heading_path for s in sections] == [
+        ("FAQ", "How long does the lamp last?"), ("FAQ", "Can I clean it & dry it?")]
+    assert [f.text for f in sections[1].facts] == ["Use lint-free wipes only."]
+
+
+def test_a_heading_that_asks_keeps_its_own_answer():
+    docs = [parse("# Lamp\n## How do I reset the counter?\nHold the key for five seconds.\n")]
+    drafts = gsd.gen_fact_based(docs[0].sections[0], gsd.Corpus(docs))
+    assert [(d.question, d.answer) for d in drafts][:1] == [
+        ("How do I reset the counter?", "Hold the key for five seconds.")]
+
+
+def test_site_builder_anchors_are_not_part_of_a_heading():
+    assert headings("# Class and Style {#class-and-style}\nBind classes to state here.\n") == [
+        ("Class and Style",)]
+
+
+@pytest.mark.parametrize("line", [
+    "Stability: 2 - Stable",
+    "Filename: src/main.rs",
+    "Listing 15-1: Storing an i32 value on the heap",
+    "{{#rustdoc_include ../listings/ch15/main.rs}}",
+    "See the API page for details.",
+    "For more information, see the guide.",
+    "详见第 4 章。",
+    "[![Build](https://ci.example/badge.svg)](https://ci.example)",
+])
+def test_lines_about_the_document_are_not_facts(line):
+    assert facts_of(f"# S\nRiders must stop at red lights.\n\n{line}\n") == [
+        "Riders must stop at red lights."]
+
+
+def test_a_list_of_links_is_a_table_of_contents_not_facts():
+    sections = parse("# Guide\nThe guide has three parts.\n\n- [Install](install.md)\n"
+                     "- [Configure](configure.md)\n- [Run](run.md)\n").sections
+    assert [f.text for f in sections[0].facts] == ["The guide has three parts."]
+    assert sections[0].lists == ()
+
+
+def test_a_bold_pseudo_heading_is_kept_apart_from_its_sentence():
+    section = parse("# Setup\n**Warm-Up.** The lamps need 30 minutes to warm up.\n").sections[0]
+    assert [(f.text, f.label) for f in section.facts] == [
+        ("The lamps need 30 minutes to warm up.", "Warm-Up")]
+
+
+def test_code_spans_keep_their_backticks():
+    assert facts_of("# API\nCall `fs.readFile()` with a path.\n") == [
+        "Call `fs.readFile()` with a path."]
+
+
+def test_title_is_front_matter_then_first_h1_then_first_heading_then_file_name():
+    assert parse("---\ntitle: Guide\n---\n## Part\nSome text is here.\n").title == "Guide"
+    assert parse("## Installation\nSome text is here.\n# Later\nMore text.\n").title == "Later"
+    assert parse("## Installation\nSome text is here.\n").title == "Installation"
+    assert parse("Some text is here.\n", "my_guide.md").title == "my guide"
+
+
+@pytest.mark.parametrize("text, language", [
+    ("# 规则\n用户必须在三十天内处理冲突副本。\n", "zh"),
+    ("# Rules\nRiders must stop at the red light and wait for green.\n", "en"),
+    ("# Regeln\nFahrer müssen an der roten Ampel halten und auf Grün warten, bis die "
+     "Straße frei ist und die Ampel es erlaubt.\n", ""),
+    ("# `fs.stat(path)`\nReturns a `fs.Stats` object for `path`.\n", "en"),
+])
+def test_each_section_knows_its_language(text, language):
+    assert parse(text).sections[0].language == language

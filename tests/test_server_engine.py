@@ -27,6 +27,7 @@ vapour clouds the quartz window.
 @pytest.fixture(autouse=True)
 def quick_retries(monkeypatch):
     monkeypatch.setattr(gsd, "BACKOFF_SECONDS", 0.01)
+    monkeypatch.setattr(gsd, "SERVER_TRIES", 3)
 
 
 @pytest.fixture
