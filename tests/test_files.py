@@ -112,6 +112,7 @@ def test_a_file_name_that_is_not_utf8_is_skipped_with_its_name_escaped(capsys, w
     assert report_of(files)["files_read"] == ["good.md"]
 
 
+@pytest.mark.slow  # waits on real time or makes thousands of files
 def test_an_output_folder_inside_the_input_folder_is_never_read_back(capsys, sample_docs, tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()

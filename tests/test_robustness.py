@@ -50,7 +50,7 @@ def test_fuzzed_bytes_decode_or_give_a_reason(raw):
 @pytest.mark.parametrize("text", [
     "".join("  " * n + "- item at this depth\n" for n in range(1000)),
     "> " * 1000 + "deep quote here now\n",
-    "word " * 2_000_000,
+    pytest.param("word " * 2_000_000, marks=pytest.mark.slow),
     "\n".join(f"# heading {n}" for n in range(3000)),
     "```\n" + "# code\n" * 5000 + "```\n",
     "---\ntitle: only\n---\n",
@@ -59,6 +59,7 @@ def test_pathological_documents_are_processed(text):
     check_document(text)
 
 
+@pytest.mark.slow  # waits on real time or makes thousands of files
 def test_symlink_loop_and_thousands_of_tiny_files(tmp_path, capsys):
     docs = tmp_path / "docs"
     (docs / "sub").mkdir(parents=True)

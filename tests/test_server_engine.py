@@ -123,6 +123,7 @@ def test_a_server_failing_everything_ends_the_run_with_one_line_and_a_hint(capsy
     assert "requests in a row failed" in err and "--response-format json_object" in err
 
 
+@pytest.mark.slow  # waits on real time or makes thousands of files
 def test_retry_after_is_honoured(capsys, write_docs, tmp_path):
     docs = write_docs({"one.md": "# Lamp\nThe deuterium lamp lasts about 2000 hours.\n"})
     asked: dict[str, int] = {}
@@ -157,6 +158,7 @@ def test_a_retry_after_beyond_the_budget_gives_up_at_once(capsys, write_docs, tm
     assert rejected and all("beyond the retry budget" in r["detail"] for r in rejected)
 
 
+@pytest.mark.slow  # waits on real time or makes thousands of files
 def test_request_timeout_bounds_a_server_that_trickles(capsys, write_docs, tmp_path, monkeypatch):
     monkeypatch.setattr(gsd, "SERVER_TRIES", 2)
     docs = write_docs({"one.md": "# Lamp\nThe deuterium lamp lasts about 2000 hours.\n"})
