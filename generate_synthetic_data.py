@@ -1377,8 +1377,9 @@ def _plain_subject(subject: str) -> bool:
     words = subject.lower().split()
     if words in (["you"], ["we"]):
         return True
-    if len(words) == 1 and words[0] in _EN_QUANTIFIERS or re.match(r"[\d(§]", subject):
-        return False  # "both", "8.1 Partner", "(a) the licensee"
+    if len(words) == 1 and words[0] in _EN_QUANTIFIERS or re.match(r"[\d(§]", subject) or \
+            re.search(r"`[^`]{1,2}`", subject):
+        return False  # "both", "8.1 Partner", "(a) the licensee", "`a`" (a name from a listing)
     return 0 < len(words) <= 7 and not (set(words) & (_EN_CLAUSE_WORDS | _EN_PRONOUNS)) and \
         words[0] not in ("and", "or", "but", "so", "nor", "also", "then", "however") and \
         words[-1] not in ("and", "or", "but", "nor", "of", "the", "a", "an") and \
@@ -1552,8 +1553,8 @@ class English(Language):
 
     def _rule(self, main, condition, lower):
         rule = self.rule(main, lower)
-        if not rule or not _whole_predicate(rule.predicate):
-            return None
+        if not rule or not _whole_predicate(rule.predicate) or rule.negative and condition:
+            return None  # "you will not violate this if the law requires it" is an exception
         subject, modal, verb = rule.subject, rule.modal, rule.verb
         if rule.predicate.startswith("be able to "):
             verb = "do"  # "may be able to grant" asks "what may X do?"
@@ -1566,8 +1567,8 @@ class English(Language):
             question = f"what {aux} {subject}{neg} {ask} do{condition}?"
             said = f"{plural_form if pronoun != 'It' else modal}{neg}"
         else:
-            if passive and modal not in ("must", "shall", "should", "will"):
-                return None  # "what can be done with X?" rarely matches what the text says
+            if passive and modal not in ("must", "shall", "should") or verb == "be" and not passive:
+                return None  # "what can be done with X?", "what can X be?" rarely fit the text
             ask = "can" if modal == "cannot" else modal
             what = "be done with " + subject if passive else \
                 f"{subject}{neg} {verb if verb in ('be', 'have') else 'do'}"
@@ -1649,7 +1650,7 @@ class English(Language):
         return Split(match["marker"], match["clause"], match["main"], False)
 
     def qualifier(self, text):
-        body = _strip_end(text)
+        body = _EN_CONNECTIVE_RE.sub("", _strip_end(text))
         match = _EN_QUALIFIER_RE.match(body)
         if not match or len(match["main"].split()) < 3 or len(match["clause"].split()) < 2:
             return None
@@ -1862,7 +1863,8 @@ _ZH_NOT_SUBJECT = ("这", "那", "它", "他", "她", "其", "此", "但", "而"
                    "你", "大家", "首先", "然后", "其实", "当然", "因此", "例如", "比如", "注意", "所谓",
                    "通常", "一般", "往往", "默认", "目前", "现在", "有时", "总之", "另外", "此外",
                    "同时", "但是", "可以", "可能", "只要", "即使", "虽然", "请", "尽管", "不过",
-                   "然而", "而且", "并且", "那么", "于是", "接着", "最后", "这里", "下面")
+                   "然而", "而且", "并且", "那么", "于是", "接着", "最后", "这里", "下面", "答案",
+                   "结果", "原因", "问题", "例子", "示例", "上面", "前面", "后面", "本章", "本节")
 # Adverbs that stand between a subject and its modal: they belong to the predicate.
 _ZH_SUBJECT_ADVERBS = ("至少", "最多", "一定", "通常", "一般", "也", "都", "还", "只", "先", "就")
 # A subject that ends in one of these is an adverb or a word "是" belongs to ("但是", "就是").
@@ -1981,6 +1983,8 @@ class Chinese(Language):
     @staticmethod
     def _subject_ok(subject: str) -> bool:
         subject = subject.strip()
+        if re.search(r"`[^`]{1,2}`", subject):
+            return False  # "`a` 数组": a name from a listing the reader has not seen
         return 1 <= len(subject) <= 12 and not subject.startswith(_ZH_NOT_SUBJECT) and \
             not subject.endswith(_ZH_NOT_SUBJECT_END) and subject.count("`") % 2 == 0
 
@@ -2092,9 +2096,9 @@ class Chinese(Language):
             return None
         clause, match = amounts[0]
         number, unit = match["number"], match["unit"]
-        if unit == "年" and re.fullmatch(r"\d{4}", number) or \
+        if unit == "年" and re.fullmatch(r"\d{4}", number) or match.start() < 2 or \
                 clause.startswith(_ZH_NOT_SUBJECT) or len(clause) < 6 or re.search(r"[：:]", clause):
-            return None
+            return None  # no subject before the amount: "几章超级长的内容？" asks nothing
         small = number in "一二两三四五六七八九十" or (number.isdigit() and int(number) <= 10)
         ask = "几" if small and unit not in ("%", "KB", "MB", "GB", "TB", "ms", "MiB", "GiB") \
             else "多少"
@@ -2426,7 +2430,8 @@ def _topic(statement: Statement | None, section: Section) -> str:
 
 
 _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She|Its|Their|"
-                              r"Here|There|Both|Each of these)\b|[a-z]|这|它|此|该|其|上述|以上)")
+                              r"Here|There|Both|Each of these)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|"
+                              r"上述|以上)")
 
 
 def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
@@ -2434,9 +2439,10 @@ def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
     sentences, no sentence that leans on the one before ("This cap ...", "It ..."), no
     boilerplate the document repeats in many sections ("Returns `napi_ok` if ...")."""
     repeated = corpus.boilerplate(section.source)
-    return [f for f in section.facts if f.kind in ("sentence", "list_item")
-            and not _DEPENDENT_START.match(_own_text(f)) and f.text not in repeated
-            and len(split_sentences(_own_text(f))) == 1]
+    return [f for f in section.facts if (f.kind == "sentence" or f.kind == "list_item" and
+                                         f.text == _own_text(f))
+            and not _DEPENDENT_START.match(f.text) and f.text not in repeated
+            and len(split_sentences(f.text)) == 1]
 
 
 # --- one generator per question type: each returns every honest candidate ----
@@ -2573,7 +2579,7 @@ SUMMARY_SENTENCES = 5
 def _is_reference_list(block: ListBlock) -> bool:
     """A list of parameters or return values ("`path` {string} ...", "Returns: ..."): API
     reference, not prose to sum up."""
-    reference = sum(bool(re.match(r"^(?:`[^`]+`\s*:?\s*[{<]|Returns?:|Type:)", i))
+    reference = sum(bool(re.match(r"^(?:`[^`]+`\s*:?\s*[{<]|[\w.`]+:\s*\{|Returns?:|Type:)", i))
                     for i in block.items)
     return reference * 2 >= len(block.items)
 
@@ -2772,6 +2778,8 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
             ask, answer = "应该怎么做？", lang.sentence(split.main)
             situation = f"{split.marker.replace('…时', '')}{split.clause}" + (
                 "时" if "时" in split.marker else "")
+        if not self_contained(answer, section):
+            continue  # "请查阅该章节。" says which chapter nowhere
         question = lang.frame(section, lang.fmt("q_situation", situation=situation, ask=ask),
                               answer)
         drafts.append(Draft(question, answer, lang.steps(
@@ -2824,8 +2832,9 @@ def _description(section: Section, lang: Language, lower) -> tuple[str, str] | N
         return None
     fact = section.facts[0]
     statement = lang.statement(fact.text, heading_entity(section.heading), lower)
-    if not statement or statement.kind not in ("entity", "copula", "action"):
-        return None
+    if not statement or statement.kind not in ("entity", "copula", "action") or \
+            statement.predicate.startswith("returns "):
+        return None  # what a function returns says little of what it does
     if statement.kind != "entity" and _folded(statement.subject).strip("`") not in \
             _folded(section.heading):
         return None
@@ -2833,8 +2842,9 @@ def _description(section: Section, lang: Language, lower) -> tuple[str, str] | N
 
 
 def _parallel_sibling(section: Section, corpus: Corpus) -> Section | None:
-    """The next sibling whose heading has the same shape: both API names, or both short
-    names sharing their last word ("Standard lamp", "Long-life lamp")."""
+    """The next sibling whose heading has the same shape: two variants of one API
+    (`fs.readFile()`, `fs.readFileSync()`), or two short names sharing their last word
+    ("Standard lamp", "Long-life lamp")."""
     mine = section.heading
     for other in corpus.document_sections(section):
         if other.index <= section.index or other.heading_path[:-1] != section.heading_path[:-1]:
@@ -2842,8 +2852,9 @@ def _parallel_sibling(section: Section, corpus: Corpus) -> Section | None:
         if other.heading_path == section.heading_path:
             continue
         theirs = other.heading
-        if bool(heading_entity(mine)) and bool(heading_entity(theirs)):
-            return other
+        a_name, b_name = (heading_entity(h).strip("`").rstrip("()`") for h in (mine, theirs))
+        if a_name and b_name:  # variants of one API: readFile and readFileSync
+            return other if a_name.startswith(b_name) or b_name.startswith(a_name) else None
         a, b = mine.lower().split(), theirs.lower().split()
         if 1 < len(a) <= 4 and 1 < len(b) <= 4 and a[-1] == b[-1] and a != b:
             return other
@@ -2900,6 +2911,8 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
                 or _is_reference_list(block) or any(
                     re.search(r"(?:例如|比如|如下|包括|即|等)[。.]?$", i) for i in block.items):
             continue
+        if _EN_CONNECTIVE_RE.match(block.lead_in) or re.match(r"^(?:Then|Now|Next)\b", block.lead_in):
+            continue  # "the list that follows 'Then on the server'" says what it lists nowhere
         if len(section.lists) > 1 and not block.lead_in.endswith((":", "：")) or \
                 block.lead_in and len(block.lead_in.split()) + len(CJK_RE.findall(block.lead_in)) // 2 < 4:
             continue  # "the list" would not say which one, nor "the list after 'Removal'"
@@ -2926,8 +2939,9 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
     for fact in _sentence_facts(section, corpus):
         split = lang.condition(_own_text(fact))
         if not split or not _usable_condition(split, section) or \
-                lang.rule(split.main, lower) or lang.is_instruction(split.main):
-            continue
+                lang.rule(split.main, lower) or lang.is_instruction(split.main) or re.search(
+                    r"\b(?:must|should|shall|may|can|need to|needs to)\b", f"{split.clause} {split.main}"):
+            continue  # what one must or may do is an application, not what happens
         if lang.code == "zh" and re.search(r"必须|应该|应当|需要|请", split.main):
             continue
         if lang.code == "en" and (not re.match(r"^(?:the|a|an|it|this|that|these|they|its|your|"
@@ -2938,6 +2952,8 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
         question = lang.fmt("q_what_happens", marker=marker, clause=split.clause,
                             when="时" if "时" in split.marker else "")
         answer = lang.sentence(split.main)
+        if not self_contained(answer, section):
+            continue
         drafts.append(Draft(lang.frame(section, question, answer), answer,
                             lang.steps(section, section.heading, fact.text, lang.fmt(
                                 "why_condition", marker=split.marker, clause=split.clause))))
@@ -3045,17 +3061,20 @@ def gen_process_workflow(section: Section, corpus: Corpus) -> list[Draft]:
 def gen_true_false_fill_blank(section: Section, corpus: Corpus) -> list[Draft]:
     """Per sentence, by its hash: a blank over a key term (an identifier, a defined term, an
     amount with its unit, a word of the heading), or a statement that is true or made false
-    by one change (an amount, a sibling's value in a table, a main-clause must/is negated)."""
+    by one change (an amount, a sibling's value in a table, a main-clause must/is negated);
+    true and false take turns, so they stay balanced."""
     lang = _language(section)
     defined = frozenset(corpus.definitions(section.source))
     drafts = _table_statements(section, lang)
+    made = int(stable_id(section.key), 16) % 2  # true and false take turns from here
     for fact in (f for f in _sentence_facts(section, corpus) if f.kind == "sentence"):
         digest = int(stable_id(fact.text), 16)
         kinds = ("blank", "statement") if digest % 2 else ("statement", "blank")
         for kind in kinds:
             draft = _blank(section, fact.text, lang, defined) if kind == "blank" else \
-                _statement(section, fact.text, lang, digest // 2 % 2 == 0)
-            if draft:
+                _statement(section, fact.text, lang, made % 2 == 0)
+            if draft and self_contained(draft.question, section):
+                made += kind == "statement"
                 drafts.append(draft)
                 break
     return drafts

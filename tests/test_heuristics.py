@@ -164,11 +164,12 @@ def test_comparative_compares_only_the_cells_that_differ():
 
 def test_comparative_sets_parallel_api_sections_side_by_side():
     docs, corpus = corpus_of("# fs\n## `fs.readFile(path)`\nAsynchronously reads a whole file.\n"
-                             "## `fs.readFileSync(path)`\nReturns the contents of a file.\n")
+                             "## `fs.readFileSync(path)`\nSynchronously reads a whole file and "
+                             "blocks the event loop.\n")
     drafts = gsd.gen_comparative_analysis(docs[0].sections[0], corpus)
     assert drafts and drafts[0].answer == ("`fs.readFile()` asynchronously reads a whole file, "
-                                           "while `fs.readFileSync()` returns the contents of a "
-                                           "file.")
+                                           "while `fs.readFileSync()` synchronously reads a whole "
+                                           "file and blocks the event loop.")
 
 
 def test_acronym_is_asked_where_it_is_used_and_answered_from_where_it_is_defined():
