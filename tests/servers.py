@@ -96,8 +96,8 @@ def proxy_config_file() -> Path | None:
     return (origin.parent / "serve" / "proxy" / "proxy_config.json").resolve()
 
 
-def skip_reason(*, llama: bool = True, proxy: bool = True, client: bool = False) -> str | None:
-    """Why the harness cannot run here, or None. ``client``: also require ``openai``."""
+def skip_reason(*, llama: bool = True, proxy: bool = True) -> str | None:
+    """Why the harness cannot run here, or None."""
     missing = []
     if llama:
         origin = _spec_origin("llama_cpp")
@@ -119,8 +119,6 @@ def skip_reason(*, llama: bool = True, proxy: bool = True, client: bool = False)
             missing.append("lmdeploy is not installed (pip install lmdeploy==0.18.0)")
         elif not config.parent.joinpath("proxy.py").exists():
             missing.append(f"lmdeploy has no proxy at {config.parent}")
-    if client and _spec_origin("openai") is None:
-        missing.append("openai is not installed")
     return "; ".join(missing) or None
 
 
