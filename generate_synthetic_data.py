@@ -1378,7 +1378,8 @@ def _plain_subject(subject: str) -> bool:
     if words in (["you"], ["we"]):
         return True
     if len(words) == 1 and words[0] in _EN_QUANTIFIERS or re.match(r"[\d(§]", subject) or \
-            re.search(r"`[^`]{1,2}`", subject):
+            re.search(r"`[^`]{1,2}`", subject) or re.search(r"\b(?:let's|let|here's|there's|"
+                                                           r"that's|what's)\b", subject.lower()):
         return False  # "both", "8.1 Partner", "(a) the licensee", "`a`" (a name from a listing)
     return 0 < len(words) <= 7 and not (set(words) & (_EN_CLAUSE_WORDS | _EN_PRONOUNS)) and \
         words[0] not in ("and", "or", "but", "so", "nor", "also", "then", "however") and \
@@ -1491,6 +1492,7 @@ class English(Language):
         "q_cell": 'what is the "{column}" for "{row}" in the table in "{heading}"?',
         "q_table_true": 'in the table in "{heading}", "{row}" has a "{column}" of {value}',
         "q_summary": 'Summarize the section "{heading}" of {doc}.',
+        "q_summary_doc": "Summarize the opening of {doc}.",
         "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
         "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
         "q_steps": "what are the steps, in order, to {goal}?",
@@ -1769,8 +1771,10 @@ class English(Language):
         stem = noun[:-1] if noun.endswith("s") and len(noun) > 4 else noun
         found = re.search(rf"\b(?:a|an|the|its|their|each|every|one|this)\s+((?:[\w-]+\s+){{0,3}}?"
                           rf"{re.escape(stem)}s?)\b", previous, re.IGNORECASE)
+        modifiers = found.group(1).lower().split()[:-1] if found else []
         if not found or _EN_PRONOUNS & set(found.group(1).lower().split()[:1]) or \
-                len(found.group(1).split()) < 2:
+                not modifiers or set(modifiers) & (set(_EN_VERB_FORMS) | _EN_VERB_BASES |
+                                                   _EN_CLAUSE_WORDS | STOPWORDS):
             return None  # "this message" -> "the message" resolves nothing
         return match["phrase"], f"the {found.group(1)}"
 
@@ -1949,6 +1953,7 @@ class Chinese(Language):
         "q_cell": "“{heading}”中的表格里，“{row}”的“{column}”是什么？",
         "q_table_true": "“{heading}”中的表格里，“{row}”的“{column}”是{value}",
         "q_summary": "请概括{doc}中“{heading}”一节的要点。",
+        "q_summary_doc": "请概括{doc}开头部分的要点。",
         "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
         "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
         "q_steps": "{goal}的步骤依次是什么？",
@@ -2017,7 +2022,7 @@ class Chinese(Language):
         action = _ZH_ACTION_RE.match(body)
         obj = action and self._clause(action["obj"])
         if obj and self._subject_ok(action["subj"]) and len(obj) >= 2 and \
-                not re.search(r"是|指|被|在", action["subj"]):
+                not re.search(r"是|指|被|在|任何|所有|每个", action["subj"]) and not obj.startswith("的"):
             subject, verb = action["subj"].strip(), action["verb"]
             return Statement("action", subject, f"{subject}{verb}什么？", self.sentence(f"{verb}{obj}"),
                              self.fmt("why_action", subject=subject, verb=verb), f"{verb}{obj}")
@@ -2604,7 +2609,8 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     answer = " ".join(sentences)
     if estimate_tokens(answer) > SUMMARY_TOKENS:
         return []
-    question = lang.fmt("q_summary", heading=section.heading, doc=lang.title(section))
+    question = lang.fmt("q_summary_doc" if section.heading == section.doc_title else "q_summary",
+                        heading=section.heading, doc=lang.title(section))
     return [Draft(question, answer, lang.steps(
         section, section.heading, sentences[0], lang.fmt(
             "why_summary", count=len(sentences), paragraphs=len(section.paragraphs))))]
@@ -2873,7 +2879,7 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for fact in _sentence_facts(section, corpus):
         text = _own_text(fact)
-        split = lang.cause(text)
+        split = None if re.search(r"[\"“”「」]", text) else lang.cause(text)
         if split and (len(split.main.split()) > 20 or len(split.main) > 120):
             continue  # a question that copies a long sentence is no question a person asks
         if split:
