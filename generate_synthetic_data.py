@@ -2241,7 +2241,7 @@ FILL_BLANK = PromptVariant(
 def plan_counts(n_facts: int, carry: dict[str, float] | None = None
                 ) -> tuple[dict[str, int], dict[str, float]]:
     """How many questions of each non-fact, non-summary type a section with `n_facts`
-    facts asks for: the seed's percentages, rounded by largest remainder. `carry` holds the
+    facts asks for: the original script's percentages, rounded by largest remainder. `carry` holds the
     fractions earlier sections of the document rounded away, so that over a document every
     type gets its share even when each section alone is too small for it.
 
