@@ -2241,9 +2241,9 @@ FILL_BLANK = PromptVariant(
 def plan_counts(n_facts: int, carry: dict[str, float] | None = None
                 ) -> tuple[dict[str, int], dict[str, float]]:
     """How many questions of each non-fact, non-summary type a section with `n_facts`
-    facts asks for: the original script's percentages, rounded by largest remainder. `carry` holds the
-    fractions earlier sections of the document rounded away, so that over a document every
-    type gets its share even when each section alone is too small for it.
+    facts asks for: the original script's percentages, rounded by largest remainder.
+    `carry` holds the fractions earlier sections of the document rounded away, so that over
+    a document every type gets its share even when each section alone is too small for it.
 
     10 -> ({"factual_recall": 2, "application": 1, ...}, carry) with 9 questions in all
     1 -> ({"factual_recall": 1, every other type: 0}, {"factual_recall": -0.85, ...})
