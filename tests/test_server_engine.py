@@ -75,7 +75,9 @@ MALFORMED = {
 }
 
 
-@pytest.mark.parametrize("body", MALFORMED.values(), ids=MALFORMED.keys())
+@pytest.mark.parametrize("body", [  # two shapes in the quick loop, every shape in the full run
+    pytest.param(body, id=name, marks=() if name in ("html", "proxy-error") else pytest.mark.slow)
+    for name, body in MALFORMED.items()])
 def test_a_malformed_200_is_retried_then_rejected_with_its_raw_text(capsys, docs, tmp_path, body):
     def answer(path, request):
         return Answer(200, body) if unlucky(request) else good(request)
