@@ -324,6 +324,10 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    def row_text(self, row: Sequence[str]) -> str:
+        """A row as a fact, its empty cells left out: "Offence: Sidewalk; Fine: 75 CAD" """
+        return "; ".join(f"{h}: {c}" for h, c in zip(self.header, row) if c)
+
 
 @dataclass(frozen=True)
 class CodeBlock:
@@ -1006,12 +1010,11 @@ class _SectionBuilder:
                 rows[-1].append(_inline_text(token))
         if len(rows) < 2:
             return
-        header, body = tuple(rows[0]), tuple(tuple(r) for r in rows[1:] if any(r))
-        self.tables.append(Table(header, body))
-        for row in body:
-            cells = [f"{h}: {c}" for h, c in zip(header, row) if c]
-            if cells:
-                self.facts.append(Fact("; ".join(cells), "table_row"))
+        table = Table(tuple(rows[0]), tuple(tuple(r) for r in rows[1:] if any(r)))
+        self.tables.append(table)
+        for row in table.rows:
+            if table.row_text(row):
+                self.facts.append(Fact(table.row_text(row), "table_row"))
         self.lead_in = ""
 
     def finish(self) -> dict:
@@ -2428,10 +2431,6 @@ def _language(section: Section) -> Language:
     return LANGUAGES[section.language]
 
 
-def _topic(statement: Statement | None, section: Section) -> str:
-    return statement.subject if statement else section.heading
-
-
 _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She|Its|Their|"
                               r"Here|There|Both|Each of these)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|"
                               r"上述|以上)")
@@ -2629,7 +2628,7 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                 if row[column] and row[0]:
                     question = lang.fmt("q_cell", column=table.header[column], row=row[0],
                                         heading=section.heading)
-                    row_text = "; ".join(f"{h}: {c}" for h, c in zip(table.header, row) if c)
+                    row_text = table.row_text(row)
                     drafts.append(Draft(lang.frame(section, question), lang.sentence(row[column]),
                                         lang.steps(section, row[0], row_text, lang.fmt(
                                             "why_cell", column=table.header[column]))))
@@ -2787,7 +2786,7 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
         question = lang.frame(section, lang.fmt("q_situation", situation=situation, ask=ask),
                               answer)
         drafts.append(Draft(question, answer, lang.steps(
-            section, _topic(None, section), fact.text,
+            section, section.heading, fact.text,
             lang.fmt("why_condition", marker=split.marker, clause=split.clause))))
     return drafts
 
@@ -3138,7 +3137,7 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
                 continue
             said = lang.fmt("q_table_true", heading=section.heading, row=row[0],
                             column=table.header[1], value=value)
-            fact = "; ".join(f"{h}: {c}" for h, c in zip(table.header, row) if c)
+            fact = table.row_text(row)
             why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=other[1], old=row[1])
             drafts.append(Draft(lang.fmt("q_true_false", doc=lang.title(section),
                                          statement=lang.sentence(said)[:1].lower() +
