@@ -1180,6 +1180,13 @@ class Language:
     def quote(self, text: str) -> str:
         return self.fmt("quote", text=text)
 
+    def condition_text(self, split: Split) -> str:
+        """A condition as said: "if the lid opens";  Split("当…时", "同步") -> "当同步时" """
+        if "…" in split.marker:
+            before, _, after = split.marker.partition("…")
+            return f"{before}{split.clause}{after}"
+        return f"{split.marker}{' ' if self.code == 'en' else ''}{split.clause}"
+
     def steps(self, section: Section, topic: str, support: str, why: str,
               other: tuple[Section, str] | None = None) -> tuple[str, ...]:
         """Reasoning in three or four steps: where the answer comes from, the sentence that
@@ -1459,7 +1466,7 @@ class English(Language):
                      "{relation} than {number} {unit}, so it {verdict} the rule.",
         "why_chain": "Together the two statements answer both parts of the question.",
         "why_term_chain": "That is what the document calls \"{term}\", so its rule on \"{term}\" applies.",
-        "why_condition": 'The situation in the question is the condition "{marker} {clause}", '
+        "why_condition": 'The situation in the question is the condition "{condition}", '
                          "so the statement's consequence applies.",
         "why_cause": 'The words "{marker}" introduce the reason.',
         "why_result": 'The words "{marker}" introduce the result.',
@@ -1486,7 +1493,7 @@ class English(Language):
                        "uses without it.",
         "q_situation": "suppose {situation}. {ask}",
         "q_topic": "{q} regarding {topic}?",
-        "q_what_happens": "what happens {marker} {clause}?",
+        "q_what_happens": "what happens {condition}?",
         "q_why": "why {clause}?",
         "q_result": "what does it lead to when {clause}?",
         "q_exception": "what exception is made to the statement that {clause}?",
@@ -1498,6 +1505,7 @@ class English(Language):
         "q_summary_doc": "Summarize the opening of {doc}.",
         "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
         "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
+        "q_list_doc": "Summarize the list at the opening of {doc}.",
         "q_steps": "what are the steps, in order, to {goal}?",
         "q_how": "how do you {goal}?",
         "q_explain": "what is {entity}?",
@@ -1774,6 +1782,8 @@ class English(Language):
         found = re.search(rf"\b(?:a|an|the|its|their|each|every|one|this)\s+((?:[\w-]+\s+){{0,3}}?"
                           rf"{re.escape(stem)}s?)\b", previous, re.IGNORECASE)
         modifiers = found.group(1).lower().split()[:-1] if found else []
+        if found and match["det"] in ("These", "Those") and not found.group(1).endswith("s"):
+            return None  # "Those pages" after "its homepage and the root page": not one page
         if not found or _EN_PRONOUNS & set(found.group(1).lower().split()[:1]) or \
                 not modifiers or set(modifiers) & (set(_EN_VERB_FORMS) | _EN_VERB_BASES |
                                                    _EN_CLAUSE_WORDS | STOPWORDS):
@@ -1872,7 +1882,7 @@ _ZH_NOT_SUBJECT = ("这", "那", "它", "他", "她", "其", "此", "但", "而"
                    "然而", "而且", "并且", "那么", "于是", "接着", "最后", "这里", "下面", "答案",
                    "结果", "原因", "问题", "例子", "示例", "上面", "前面", "后面", "本章", "本节")
 # Adverbs that stand between a subject and its modal: they belong to the predicate.
-_ZH_SUBJECT_ADVERBS = ("至少", "最多", "一定", "通常", "一般", "也", "都", "还", "只", "先", "就")
+_ZH_SUBJECT_ADVERBS = ("至少", "最多", "一定", "通常", "一般", "也", "都", "还", "只", "先", "就", "则")
 # A subject that ends in one of these is an adverb or a word "是" belongs to ("但是", "就是").
 _ZH_NOT_SUBJECT_END = tuple("就也都还才又便但于总或可只正不而凡要即")
 # Words a clause may start with after a comma that begins a new clause; a complement is cut
@@ -1881,11 +1891,11 @@ _ZH_NEW_CLAUSE_RE = re.compile(r"[，,]\s*(?:因此|所以|但是|但|而且|而
                                r"其中|也就是说|这|它|不过|然而|否则)")
 _ZH_FUNCTION_CHARS = "的了和与是在中对等及或把被就也都着过之"
 # Verbs whose object a question can ask for in place: "客户端支持 X" -> "客户端支持什么？"
-_ZH_ACTION_RE = re.compile(r"^(?P<subj>[^，,。；：:！？“”\"()（）]{1,12}?)(?P<verb>用于|支持|提供|包括|包含|"
+_ZH_ACTION_RE = re.compile(r"^(?P<subj>[^，,。；：:！？“”\"()（）]{1,12}?)(?P<verb>用于|适用于|支持|提供|包括|包含|"
                            r"表示|代表|负责|允许|返回|接受|依赖于|依赖|调用|生成|创建|保存|保留|记录|"
                            r"显示|检查|监视|管理)(?P<obj>[^。；！？]{2,})$")
 _ZH_CONDITION_RE = re.compile(r"^(?P<marker>如果|假如|若|一旦|只要|当)(?P<clause>[^，,。；]{2,40}?)"
-                              r"(?P<when>时|的时候)?[，,]\s*(?:那么|则|就)?(?P<main>[^。；]{4,})$")
+                              r"(?P<when>时|的时候|之后|后)?[，,]\s*(?:那么|则|就)?(?P<main>[^。；]{4,})$")
 _ZH_CAUSE_RE = re.compile(r"^(?:(?P<marker>因为|由于)(?P<clause>[^，,。；]{2,40})[，,]\s*(?:所以|因此)?"
                           r"(?P<main>[^。；]{4,})|(?P<main2>[^，,。；]{4,40})[，,]\s*(?P<marker2>是因为|因为)"
                           r"(?P<clause2>[^。；]{2,}))$")
@@ -1924,7 +1934,7 @@ class Chinese(Language):
                      "所以{verdict}规定。",
         "why_chain": "把这两句话结合起来，才能回答问题的两个部分。",
         "why_term_chain": "这描述的正是“{term}”，所以关于“{term}”的规定同样适用。",
-        "why_condition": "问题中的情形正是条件“{marker}{clause}”，所以这句话的结论适用。",
+        "why_condition": "问题中的情形正是条件“{condition}”，所以这句话的结论适用。",
         "why_cause": "“{marker}”引出了原因。",
         "why_result": "“{marker}”引出了结果。",
         "why_qualifier": "“{marker}”引出了限定或例外。",
@@ -1946,7 +1956,7 @@ class Chinese(Language):
         "why_acronym": "这句话给出了“{short}”的全称，而{other}一节只用了缩写。",
         "q_situation": "{situation}，{ask}",
         "q_topic": "关于{topic}，{q}？",
-        "q_what_happens": "{marker}{clause}{when}，会怎样？",
+        "q_what_happens": "{condition}，会怎样？",
         "q_why": "为什么{clause}？",
         "q_result": "{clause}，会带来什么结果？",
         "q_exception": "“{clause}”这一说法有什么限定或例外？",
@@ -1958,6 +1968,7 @@ class Chinese(Language):
         "q_summary_doc": "请概括{doc}开头部分的要点。",
         "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
         "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
+        "q_list_doc": "请概括{doc}开头部分列出的内容。",
         "q_steps": "{goal}的步骤依次是什么？",
         "q_how": "如何{goal}？",
         "q_explain": "什么是{entity}？",
@@ -1999,6 +2010,11 @@ class Chinese(Language):
         """The first clause of a predicate when the rest is a new clause, else the predicate
         if it has no comma; None for run-on text. "是静态语言，因此…" -> "是静态语言" """
         cut = _ZH_NEW_CLAUSE_RE.search(text)
+        if cut and re.match(r"[，,]\s*(?:同时|而且|并且)", text[cut.start():]):
+            head = text  # "…，同时…" adds to the answer: cutting there would drop half of it
+            if len(head) > 60 or re.search(r"[：:（(]", head) or head.count("`") % 2:
+                return None
+            return head
         head = text[:cut.start()] if cut else text
         if re.search(r"[，,：:（(]", head) or len(head) > 40 or head.count("`") % 2:
             return None
@@ -2011,8 +2027,11 @@ class Chinese(Language):
         rule = self.rule(body, lower)
         predicate = rule and self._clause(rule.predicate)
         if predicate:
-            if rule.modal.endswith(("必须", "应当", "应该", "需要")):
+            if rule.modal.endswith(("必须", "应当", "应该")):
                 question = f"对{rule.subject}有什么要求？"
+                answer = self.sentence(f"{rule.modal}{predicate}")
+            elif rule.modal.endswith("需要"):  # "Rust 需要知道…" says what Rust needs
+                question = f"{rule.subject}需要做什么？"
                 answer = self.sentence(f"{rule.modal}{predicate}")
             else:
                 question = f"{rule.subject}{rule.modal}做什么？"
@@ -2047,7 +2066,7 @@ class Chinese(Language):
         subject, adverb = match["subj"].strip(), ""
         for word in _ZH_SUBJECT_ADVERBS:
             if subject.endswith(word) and len(subject) > len(word):
-                subject, adverb = subject[:-len(word)].strip(), word
+                subject, adverb = subject[:-len(word)].strip(), "" if word == "则" else word
                 break
         if not self._subject_ok(subject):
             return None
@@ -2059,7 +2078,7 @@ class Chinese(Language):
         if not match or re.search(r"[也就都还：:]|没关系", match["clause"]) or \
                 match["main"].startswith(("如果", "当", "若")):
             return None
-        marker = match["marker"] + ("…时" if match["when"] else "")
+        marker = match["marker"] + (f"…{match['when']}" if match["when"] else "")
         return Split(marker, match["clause"], match["main"], True)
 
     def cause(self, text):
@@ -2103,7 +2122,7 @@ class Chinese(Language):
         clause, match = amounts[0]
         number, unit = match["number"], match["unit"]
         if unit == "年" and re.fullmatch(r"\d{4}", number) or match.start() < 2 or \
-                clause.startswith(_ZH_NOT_SUBJECT) or len(clause) < 6 or re.search(r"[：:]", clause):
+                clause.startswith(_ZH_NOT_SUBJECT + _ZH_MODALS + ("会", "能", "用")) or len(clause) < 6 or re.search(r"[：:]", clause):
             return None  # no subject before the amount: "几章超级长的内容？" asks nothing
         small = number in "一二两三四五六七八九十" or (number.isdigit() and int(number) <= 10)
         ask = "几" if small and unit not in ("%", "KB", "MB", "GB", "TB", "ms", "MiB", "GiB") \
@@ -2526,11 +2545,14 @@ def _heading_topic(section: Section, corpus: Corpus) -> str:
 def _question_heading(section: Section, lang: Language) -> list[Draft]:
     """The document's own question and answer: a heading that asks, and the text under it."""
     heading = section.heading
-    if not heading.endswith(("?", "？")) or not section.paragraphs or \
+    sentences = [s for p in section.paragraphs for s in p]
+    if not heading.endswith(("?", "？")) or not sentences or \
             len(heading.split()) + len(CJK_RE.findall(heading)) // 2 < 3:
         return []
-    answer = " ".join(section.paragraphs[0][:3])
-    if not is_fact(section.paragraphs[0][0]) or answer.endswith((":", "：")):
+    if section.lists or section.tables or section.codes or len(sentences) > 4:
+        return []  # the answer must be the whole body: a first paragraph may only lead in
+    answer = " ".join(sentences)
+    if not is_fact(sentences[0]) or answer.endswith((":", "：")):
         return []
     named = re.search(r"\s[A-Z`]|[A-Za-z]{2,}", heading[1:]) if lang.code == "zh" else \
         re.search(r"\s[A-Z`]", heading)
@@ -2633,12 +2655,18 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                                         lang.steps(section, row[0], row_text, lang.fmt(
                                             "why_cell", column=table.header[column]))))
     for fact in section.facts:
-        found = fact.kind == "sentence" and lang.quantity(fact.text, lower)
+        found = fact.kind == "sentence" and not _EXAMPLE_RE.match(fact.text) and \
+            lang.quantity(fact.text, lower)
         if found:
             value, _, question = found
             drafts.append(Draft(lang.frame(section, question), lang.sentence(value), lang.steps(
                 section, section.heading, fact.text, lang.fmt("why_recall", value=value))))
     return drafts
+
+
+# A sentence that gives an example: its amounts are the example's ("two instances"), not
+# facts of the topic.
+_EXAMPLE_RE = re.compile(r"^(?:For example|For instance|E\.g\.|例如|比如|譬如|举个例子|举例来说)")
 
 
 @question_type("inference", "medium", 10, (
@@ -2702,7 +2730,14 @@ def gen_multi_hop_reasoning(section: Section, corpus: Corpus) -> list[Draft]:
 
 
 def _term_chain(section, fact, statement, definitions, lang) -> list[Draft]:
-    term = re.sub(r"^(?:a|an|the|each|every|any)\s+", "", statement.rule.subject.lower())
+    """A rule on a defined term asked of what the definition describes. Only where the
+    section states one rule of that subject: "what must a company holding a licence
+    do?" would otherwise have several answers and the pair would give one."""
+    subject = statement.rule.subject.lower()
+    rules = [lang.rule(_own_text(f), str.lower) for f in section.facts]
+    if sum(bool(r) and r.subject.lower() == subject for r in rules) > 1:
+        return []
+    term = re.sub(r"^(?:a|an|the|each|every|any)\s+", "", subject)
     for candidate in (term, term[:-1] if term.endswith("s") else term + "s"):
         found = definitions.get(candidate)
         if found and found[1].key != section.key and re.match(r"^(?:a|an)\s", found[0]) and \
@@ -2710,8 +2745,9 @@ def _term_chain(section, fact, statement, definitions, lang) -> list[Draft]:
             described, home, sentence = found
             ask = statement.question.replace(statement.rule.subject, _strip_end(described), 1)
             article = "an" if candidate[:1] in "aeiou" else "a"
+            said = re.sub(r"^They\b", "It", statement.answer)  # "a company ...": one
             answer = lang.fmt("a_term_chain", term=candidate, definition=sentence, a=article,
-                              answer=statement.answer[:1].lower() + statement.answer[1:])
+                              answer=said[:1].lower() + said[1:])
             steps = lang.steps(home, candidate, sentence, lang.fmt(
                 "why_term_chain", term=candidate), (section, fact.text))
             return [Draft(lang.frame(section, ask), answer, steps, (home,))]
@@ -2775,19 +2811,20 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
                 continue
             situation = split.clause
         else:
-            if not (statement and statement.kind == "rule" or
-                    split.main.startswith(("请", "先", "要", "需要", "必须", "应该"))):
+            if split.main.startswith(("请", "先", "要", "需要", "必须", "应该")):
+                ask, answer = "应该怎么做？", lang.sentence(split.main)
+            elif statement and statement.kind == "rule":  # "Vue 则必须…": what Vue must do
+                ask, answer = statement.question, statement.answer
+            else:
                 continue
-            ask, answer = "应该怎么做？", lang.sentence(split.main)
-            situation = f"{split.marker.replace('…时', '')}{split.clause}" + (
-                "时" if "时" in split.marker else "")
+            situation = lang.condition_text(split)
         if not self_contained(answer, section):
             continue  # "请查阅该章节。" says which chapter nowhere
         question = lang.frame(section, lang.fmt("q_situation", situation=situation, ask=ask),
                               answer)
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, fact.text,
-            lang.fmt("why_condition", marker=split.marker, clause=split.clause))))
+            lang.fmt("why_condition", condition=lang.condition_text(split)))))
     return drafts
 
 
@@ -2796,10 +2833,15 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
     "items, two rules, or the section and the related section)."), related=True)
 def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     """Two rows of a table on the columns where they differ, or two sibling sections of
-    parallel shape (two API entries, two named items) by what each opens with."""
+    parallel shape (two API entries, two named items) by what each opens with. Rows are
+    compared only where the table is a comparison: two or three rows, or a heading that
+    says so ("Standard vs long-life lamps"); two rows of a longer table (`version` and
+    `homepage` of a method table) have nothing to compare."""
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for table in (t for t in section.tables if _row_labels(t) and 2 <= len(t.rows) <= 6):
+    comparing = bool(_COMPARISON_RE.search(section.heading))
+    for table in (t for t in section.tables if _row_labels(t) and
+                  2 <= len(t.rows) <= (6 if comparing else 3)):
         for a, b in zip(table.rows, table.rows[1:]):
             cells = [(h, x, y) for h, x, y in zip(table.header[1:], a[1:], b[1:]) if x != y]
             if not cells or max(len(c) for row in (a, b) for c in row) > 40:
@@ -2809,7 +2851,7 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             answer = lang.sentence(_capitalize(answer))
             question = lang.fmt("q_compare_rows", a=a[0], b=b[0], heading=section.heading)
             drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
-                section, section.heading, "; ".join(f"{h}: {c}" for h, c in zip(table.header, a)),
+                section, section.heading, table.row_text(a),
                 lang.fmt("why_compare_rows", a=a[0], b=b[0]))))
     other = _parallel_sibling(section, corpus)
     if other:
@@ -2822,6 +2864,10 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
                 section, a, mine[1], lang.fmt("why_compare"), (other, theirs[1])), (other,)))
     return drafts
+
+
+_COMPARISON_RE = re.compile(r"\b(?:vs\.?|versus|compar\w*|differences?|choosing|which)\b|"
+                            r"对比|比较|区别|差异|选择", re.IGNORECASE)
 
 
 def _named(section: Section) -> str:
@@ -2922,7 +2968,8 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
         lead = _strip_end(block.lead_in)
         question = lang.fmt("q_list", lead=lead, doc=lang.title(section)) \
             if block.lead_in.endswith((":", "：")) and len(lead) <= 80 else \
-            lang.fmt("q_list_plain", heading=section.heading, doc=lang.title(section))
+            lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list_plain",
+                     heading=section.heading, doc=lang.title(section))
         answer = lang.sentence(lang.T["join"].join(_strip_end(i) for i in block.items))
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, block.lead_in or block.items[0],
@@ -2945,22 +2992,37 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
                 lang.rule(split.main, lower) or lang.is_instruction(split.main) or re.search(
                     r"\b(?:must|should|shall|may|can|need to|needs to)\b", f"{split.clause} {split.main}"):
             continue  # what one must or may do is an application, not what happens
-        if lang.code == "zh" and re.search(r"必须|应该|应当|需要|请", split.main):
+        if not _an_event(split, lang):
             continue
-        if lang.code == "en" and (not re.match(r"^(?:the|a|an|it|this|that|these|they|its|your|"
-                                                   r"[A-Z`])", split.main, re.IGNORECASE) or
-                                  split.main.split()[0].lower() in _EN_VERB_FORMS):
-            continue
-        marker = split.marker.replace("…时", "")
-        question = lang.fmt("q_what_happens", marker=marker, clause=split.clause,
-                            when="时" if "时" in split.marker else "")
+        question = lang.fmt("q_what_happens", condition=lang.condition_text(split))
         answer = lang.sentence(split.main)
         if not self_contained(answer, section):
             continue
         drafts.append(Draft(lang.frame(section, question, answer), answer,
                             lang.steps(section, section.heading, fact.text, lang.fmt(
-                                "why_condition", marker=split.marker, clause=split.clause))))
+                                "why_condition", condition=lang.condition_text(split)))))
     return drafts
+
+
+def _an_event(split: Split, lang: Language) -> bool:
+    """Whether a condition and its consequence say what happens: a named subject that
+    does or undergoes something, after a situation (not a wish or a choice of tool).
+    "the lamp stops" -> True;  "Enabled by default" (no subject), "you are at least 21",
+    "it is recommended to ..." (advice), "可以将…添加到…" (an option) -> False"""
+    main, clause = split.main, split.clause
+    if lang.code == "zh":
+        return not re.search(r"必须|应该|应当|需要|请|建议|推荐|最好|尽量|不妨|可以|记得|不要|别", main) \
+            and not re.match(r"^(?:你|您|用户)?(?:想|希望|打算|需要|要|用|使用|是)", clause) \
+            and len(CJK_RE.findall(clause)) >= 4
+    first = main.split()[0]
+    if re.match(r"^(?:the|a|an|its|your|their|each|every|any|this|that)$", first, re.IGNORECASE):
+        named = True
+    else:
+        named = first.startswith("`") or first[:1].isupper() and first.lower() not in \
+            _EN_VERB_FORMS and not re.search(r"(?:ed|ing)$", first) and \
+            first.lower() not in STOPWORDS and first.lower() not in ("you", "it", "they", "we")
+    return named and not re.search(r"\b(?:is|are|be) (?:required|recommended|encouraged|expected|"
+                                   r"advised|responsible|allowed|permitted)\b", main)
 
 
 @question_type("critical_analysis", "hard", 5, (
@@ -2980,6 +3042,9 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
                                                    r"特定|某些", split.clause):
             continue  # a qualification with nothing in it ("only in certain cases")
         if split.marker in ("only if", "provided that", "只有"):
+            if not _anchored(split.main, section, own=True):
+                continue  # a sole condition holds in the section's own case: "作为 reactive
+                # 对象的属性" is lost from "只有…才会发生 ref 解包"
             clause = split.main
             if lang.code == "en":
                 rule = lang.rule(split.main, lower)
@@ -3012,7 +3077,8 @@ def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
                 re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
             continue  # no sentence says what it is for, or an include the reader cannot see
         goal = lang.goal(code.lead_in)
-        if not goal and len(section.codes) == 1:  # the heading names what its one command does
+        if not goal and len(section.codes) == 1 and _leads_the_section(code.lead_in, section):
+            # the heading names what its one command does
             goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
         if not goal or not _anchored(goal, section):
             continue  # "how do you make code readable?" is too broad for one snippet
@@ -3038,6 +3104,21 @@ def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
     return drafts
 
 
+def _leads_the_section(lead_in: str, section: Section) -> bool:
+    """Whether a code block's lead-in opens its section and is no alternative or special
+    case, so that the heading's goal is what the code does. "If you still wish to mail us
+    your notice, our address is:" under "How to Submit" -> False (one way of three)."""
+    opening = section.paragraphs[0][0] if section.paragraphs and section.paragraphs[0] else ""
+    return lead_in == opening and not re.match(
+        r"^(?:If|Or|Alternatively|Otherwise|You can also|You may also|For example|"
+        r"如果|若|或者|也可以|另外|此外|例如|比如)", lead_in)
+
+
+# A lead-in that says a numbered list is the steps of the section's how-to heading.
+_STEPS_LEAD_RE = re.compile(r"\b(?:steps?|follow(?:ing)?|as follows|procedure)\b|步骤|如下|以下",
+                            re.IGNORECASE)
+
+
 @question_type("process_workflow", "easy", 5, (
     "Ask about the steps of a procedure or the order of a workflow that the "
     "section describes."))
@@ -3048,8 +3129,8 @@ def gen_process_workflow(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for block in (b for b in section.lists if b.ordered and len(b.items) >= 2):
         goal = lang.goal(block.lead_in) if block.lead_in else None
-        goal = goal or lang.goal(corpus.lower(section, every_word=True)(section.heading),
-                                 heading=True)
+        if not goal and (not block.lead_in or _STEPS_LEAD_RE.search(block.lead_in)):
+            goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
         instructions = sum(lang.is_instruction(i) for i in block.items)
         if not goal or instructions * 3 < len(block.items) * 2:
             continue  # notes or facts in a numbered list are no procedure
@@ -3070,7 +3151,8 @@ def gen_true_false_fill_blank(section: Section, corpus: Corpus) -> list[Draft]:
     defined = frozenset(corpus.definitions(section.source))
     drafts = _table_statements(section, lang)
     made = int(stable_id(section.key), 16) % 2  # true and false take turns from here
-    for fact in (f for f in _sentence_facts(section, corpus) if f.kind == "sentence"):
+    for fact in (f for f in _sentence_facts(section, corpus) if f.kind == "sentence" and
+                 not re.search(r"[?？]", f.text)):  # a question asks; it states nothing
         digest = int(stable_id(fact.text), 16)
         kinds = ("blank", "statement") if digest % 2 else ("statement", "blank")
         for kind in kinds:
@@ -3254,7 +3336,7 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
 
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
-    r"above|below|aforementioned)\b(?![-'])|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
+    r"above|below|aforementioned|former|latter)\b(?![-'])|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|我们")
 
 
@@ -3270,14 +3352,15 @@ def self_contained(question: str, section: Section) -> bool:
     return not _UNRESOLVED_RE.search(text)
 
 
-def _anchored(text: str, section: Section) -> bool:
+def _anchored(text: str, section: Section, own: bool = False) -> bool:
     """Whether a clause a question is built on names what it is about: a word of the
     section's heading path or the document's title, code, or a name. "the lamp stops"
     under "Lamp care" -> True; "a new commit will be generated" under "Options" of
-    "Bottles" -> False (which command?)."""
-    if "`" in text or re.search(r"\s[A-Z][\w-]*[a-z]", " " + text[1:]):
+    "Bottles" -> False (which command?). With `own`, only the section's own heading
+    counts: what a clause says holds in that case, not in the whole chapter."""
+    if not own and ("`" in text or re.search(r"\s[A-Z][\w-]*[a-z]", " " + text[1:])):
         return True
-    around = " ".join((*section.heading_path, section.doc_title))
+    around = section.heading if own else " ".join((*section.heading_path, section.doc_title))
     if section.language == "zh":
         heading = around
         return any(heading[i:i + 2] in text for i in range(len(heading) - 1)

@@ -20,6 +20,13 @@ def drafts_of(question_type, text, section=0):
     return gsd.QUESTION_TYPES[question_type](docs[0].sections[section], corpus)
 
 
+def drafts_under(question_type, text, heading):
+    """The drafts of the section with that heading."""
+    docs, corpus = corpus_of(text)
+    section = next(s for s in docs[0].sections if s.heading == heading)
+    return gsd.QUESTION_TYPES[question_type](section, corpus)
+
+
 def units(text):
     """Content words, crudely singular; character pairs for CJK text."""
     cjk = "".join(gsd.CJK_RE.findall(text))
@@ -325,3 +332,128 @@ def test_every_type_is_produced_on_the_sample_documents(sample_pairs, sample_lib
     requested = gsd.requested_counts(sample_library.documents)
     assert len(produced) >= 13, produced
     assert all(produced[t] <= requested[t] for t in gsd.QUESTION_TYPES)
+
+
+# --- the shapes blind readers marked wrong (grading rounds 4 and 5) ----------------
+
+
+@pytest.mark.parametrize("text", [
+    "# Lamp saver\nEnabled by default if `$LAMP_SAVER` is set.",  # the consequence has no subject
+    "# Event alcohol\nIf alcohol is served at the event, you are at least 21 years old.",
+    "# Old lamps\nIf the lamp is old, a new lamp is recommended by the vendor.",  # advice
+])
+def test_hypothetical_asks_only_what_happens_not_what_to_do(text):
+    assert drafts_of("hypothetical", f"{text}\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "如果用的 `bash`，可以将 `export LAMP=1` 添加到 `.bashrc` 中。",  # an option, no subject
+    "当提供同步数据时，建议尽可能把修改都保留在客户端里。",  # a recommendation
+])
+def test_chinese_hypothetical_asks_only_what_happens(text):
+    assert drafts_of("hypothetical", f"# 同步数据\n{text}\n") == []
+
+
+def test_a_chinese_when_condition_is_said_whole_in_question_and_reasoning():
+    drafts = drafts_of("hypothetical", "# 文件冲突\n当两台设备同时修改同一个文件时，客户端会保留"
+                                       "两个副本。\n")
+    assert [d.question.split("，", 1)[-1] for d in drafts] == ["当两台设备同时修改同一个文件时，会怎样？"]
+    assert "条件“当两台设备同时修改同一个文件时”" in drafts[0].steps[-1]
+    assert "…" not in "".join(drafts[0].steps)
+
+
+def test_rows_of_a_long_table_are_not_compared_unless_the_heading_compares():
+    rows = "".join(f"| `{m}` | {d} |\n" for m, d in [
+        ("version", "Sets the version"), ("homepage", "Sets the homepage"),
+        ("license", "Sets the license"), ("depends_on", "Adds a dependency")])
+    table = f"| Method | Effect |\n|---|---|\n{rows}"
+    assert drafts_of("comparative_analysis", f"# Formula methods\n{table}") == []
+    compared = drafts_of("comparative_analysis", f"# Formula methods compared\n{table}")
+    assert compared and "`version`" in compared[0].question
+
+
+def test_a_question_heading_is_answered_only_by_its_whole_body():
+    leading = ("# FAQ\n## Why does the lamp need a warm-up period?\nThe lamp is a deuterium "
+               "arc lamp.\n\nIts light drifts in these cases:\n\n- the room is cold\n- the lamp "
+               "is new\n")
+    heading = "Why does the lamp need a warm-up period?"
+    assert not [d for d in drafts_under("fact_based", leading, heading) if "warm-up" in d.question]
+    whole = ("# FAQ\n## Why does the lamp need a warm-up period?\nThe arc drifts until the "
+             "lamp reaches its working temperature. This takes about 30 minutes.\n")
+    assert [d.answer for d in drafts_under("fact_based", whole, heading) if "warm-up" in d.question] == [
+        "The arc drifts until the lamp reaches its working temperature. This takes about 30 "
+        "minutes."]
+
+
+def test_a_how_to_heading_is_the_goal_only_of_a_list_or_code_that_serves_it():
+    setup = ("# Sending jobs to a worker\nWe send the job once the worker is set up in this "
+             "way:\n\n1. Define a `Worker` struct.\n2. Store the workers in a vector.\n")
+    assert drafts_of("process_workflow", setup) == []
+    steps = ("# Installing the lamp\nFollow these steps:\n\n1. Switch off the unit.\n2. Open "
+             "the lamp cover.\n3. Insert the lamp.\n")
+    assert drafts_of("process_workflow", steps)
+    fallback = ("# How to submit a notice\nThe web form is the fastest way to reach us. If you "
+                "still wish to mail the notice, our address is:\n\n```\nLamp Works\n1 Main St"
+                "\n```\n")
+    assert not [d for d in drafts_of("technical_explanation", fallback) if "submit" in d.question]
+
+
+@pytest.mark.parametrize("question", [
+    "suppose a tool supports selecting its JDK that way. What should you do?",
+    "Which of the latter does the tool use?",
+])
+def test_questions_pointing_at_unseen_text_are_not_self_contained(question):
+    docs, _ = corpus_of("# Java\nSet `JAVA_HOME` for a shell.\n")
+    assert not gsd.self_contained(question, docs[0].sections[0])
+
+
+def test_a_plural_reference_is_not_resolved_to_one_thing():
+    english = gsd.LANGUAGES["en"]
+    previous = "A package may ship only when its homepage and the root page of its domain are safe."
+    assert english.anaphor("Those pages must not show graphic images.", previous) is None
+    assert english.anaphor("This page must not show graphic images.", previous) == (
+        "This page", "the root page")
+
+
+def test_an_example_sentence_gives_no_amount_to_recall():
+    text = "# 等值比较\n例如，当使用 `assert_eq!` 宏时，需要比较一个类型的两个实例是否相等。\n"
+    assert drafts_of("factual_recall", text) == []
+    assert drafts_of("factual_recall", "# Lamps\nFor example, the kit holds 3 spare lamps.\n") == []
+
+
+def test_chinese_rules_ask_what_the_subject_needs_and_keep_an_added_clause():
+    drafts = drafts_of("fact_based", "# 类型大小\nRust 需要知道每个类型的大小，同时该类型的所有值"
+                                     "都必须占用相同大小的内存。\n")
+    assert drafts and drafts[0].question.endswith("Rust需要做什么？")
+    assert drafts[0].answer.endswith("同时该类型的所有值都必须占用相同大小的内存。")
+
+
+def test_a_sole_condition_must_name_the_sections_own_case():
+    text = ("# 响应式\n## 解包细节\n### 作为对象的属性\n只有当嵌套在一个深层响应式对象内时，才会"
+            "发生 ref 解包。\n")
+    assert drafts_under("critical_analysis", text, "作为对象的属性") == []
+    own = "# 响应式\n## ref 解包\n只有当嵌套在一个深层响应式对象内时，才会发生 ref 解包。\n"
+    assert drafts_under("critical_analysis", own, "ref 解包")
+
+
+def test_multi_hop_skips_a_term_whose_section_states_several_rules():
+    docs, corpus = corpus_of("# Bylaw\n## Definitions\n- **Operator** means a company that "
+                             "holds a scooter licence.\n## Operator duties\nEach operator must "
+                             "keep trip records for 24 months. Each operator must remove a badly "
+                             "parked scooter within 2 hours.\n")
+    assert not [d for d in gsd.gen_multi_hop_reasoning(docs[0].sections[1], corpus)
+                if "licence" in d.question]
+
+
+def test_no_true_false_or_blank_is_made_of_a_question_sentence():
+    drafts = drafts_of("true_false_fill_blank", "# 字符串类型\nRust 为什么不区分字符串类型，而是统一使用 "
+                                                "`String` 类型？\n")
+    assert drafts == []
+
+
+def test_a_chinese_situation_with_a_third_party_rule_asks_what_that_party_must_do():
+    """"应该怎么做？" asks the reader; the rule binds Vue."""
+    drafts = drafts_of("application", "# 模板解析\n如果你想在页面中直接书写模板，Vue 则必须从页面中"
+                                      "获取模板字符串。\n")
+    assert drafts and drafts[0].question.endswith("对Vue有什么要求？")  # not "应该怎么做？"
+    assert drafts[0].answer == "必须从页面中获取模板字符串。"
