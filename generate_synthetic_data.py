@@ -1379,6 +1379,11 @@ def _en_gerund_base(word: str) -> str | None:
     return None
 
 
+# Adverbs a sentence with an unwritten subject opens with ("Always returns a value ...").
+_EN_ADVERB_SUBJECTS = frozenset("always never often usually sometimes also only then now still "
+                                "generally typically currently".split())
+
+
 def _plain_subject(subject: str) -> bool:
     """A noun phrase short and simple enough to ask about: no clause inside, no pronoun.
 
@@ -1387,7 +1392,7 @@ def _plain_subject(subject: str) -> bool:
     words = subject.lower().split()
     if words in (["you"], ["we"]):
         return True
-    if len(words) == 1 and words[0] in _EN_QUANTIFIERS or re.match(r"[\d(§]", subject) or \
+    if len(words) == 1 and words[0] in _EN_QUANTIFIERS | _EN_ADVERB_SUBJECTS or re.match(r"[\d(§]", subject) or \
             re.search(r"`[^`]{1,2}`", subject) or re.search(r"\b(?:let's|let|here's|there's|"
                                                            r"that's|what's)\b", subject.lower()):
         return False  # "both", "8.1 Partner", "(a) the licensee", "`a`" (a name from a listing)
@@ -1612,6 +1617,9 @@ class English(Language):
         if not base or not _whole_predicate(match["obj"]):
             return None
         subject, obj = lower(match["subj"]), match["obj"]
+        if re.match(r"^(?:you|us|them|him|her|users?|customers?|partners?)\s+(?:a|an|the|some|any|"
+                    r"access|permission)\b", obj, re.IGNORECASE):
+            return None  # "grants you a limited right": the answer would start at "you"
         aux = "does" if (match["neg"] or "").startswith("does") or (
             not negative and verb != base) else "do"
         first = obj.split()[0].lower()
@@ -1674,6 +1682,8 @@ class English(Language):
         should you never use acetone?";  a clause with a negation -> None (what "because"
         explains is unclear: "You don't want it removed because ...")."""
         main = _EN_CONNECTIVE_RE.sub("", main)
+        if re.match(r"^(?:In|On|At|For|By|With|After|Before|During|Under)\s", main):
+            return None  # "why might in some cases a notice allege ...": no safe inversion
         words = main.split()
         if words[0].lower() in ("never", "always") or (
                 words[0][0].isupper() and words[0].lower() in _EN_VERB_BASES and len(words) > 1
@@ -1894,7 +1904,7 @@ _ZH_FUNCTION_CHARS = "的了和与是在中对等及或把被就也都着过之"
 _ZH_ACTION_RE = re.compile(r"^(?P<subj>[^，,。；：:！？“”\"()（）]{1,12}?)(?P<verb>用于|适用于|支持|提供|包括|包含|"
                            r"表示|代表|负责|允许|返回|接受|依赖于|依赖|调用|生成|创建|保存|保留|记录|"
                            r"显示|检查|监视|管理)(?P<obj>[^。；！？]{2,})$")
-_ZH_CONDITION_RE = re.compile(r"^(?P<marker>如果|假如|若|一旦|只要|当)(?P<clause>[^，,。；]{2,40}?)"
+_ZH_CONDITION_RE = re.compile(r"^(?P<marker>如果|假如|若|一旦|只要|当(?![然前中做作成初即]))(?P<clause>[^，,。；]{2,40}?)"
                               r"(?P<when>时|的时候|之后|后)?[，,]\s*(?:那么|则|就)?(?P<main>[^。；]{4,})$")
 _ZH_CAUSE_RE = re.compile(r"^(?:(?P<marker>因为|由于)(?P<clause>[^，,。；]{2,40})[，,]\s*(?:所以|因此)?"
                           r"(?P<main>[^。；]{4,})|(?P<main2>[^，,。；]{4,40})[，,]\s*(?P<marker2>是因为|因为)"
@@ -2015,6 +2025,8 @@ class Chinese(Language):
             if len(head) > 60 or re.search(r"[：:（(]", head) or head.count("`") % 2:
                 return None
             return head
+        if cut and re.match(r"[，,]\s*(?:但是|但|而|不过|然而|否则|这|它|其中)", text[cut.start():]):
+            return None  # "…的方法，这个字段…并不存在": the rest qualifies what comes before
         head = text[:cut.start()] if cut else text
         if re.search(r"[，,：:（(]", head) or len(head) > 40 or head.count("`") % 2:
             return None
@@ -2105,7 +2117,9 @@ class Chinese(Language):
 
     def why_question(self, main: str, lower) -> str | None:
         """ "客户端不会同步临时文件" -> "为什么客户端不会同步临时文件？";  None unless the
-        clause opens with a subject and a verb."""
+        clause opens with a subject and a verb. "之所以会有 X" -> "为什么会有 X？" """
+        if main.startswith("之所以") and len(main) <= 33 and not re.search(r"[，,：:]", main):
+            return self.fmt("q_why", clause=main[3:])
         match = re.match(r"^(?P<subj>[^，,。；：:]{1,10}?)(?:不会|会|不能|能|是|不是|需要|必须|应该|要|"
                          r"可以|有|没有|不)", main)
         if not match or not self._subject_ok(match["subj"]) or len(main) > 30 or \
@@ -2162,6 +2176,8 @@ class Chinese(Language):
     def goal(self, text, heading=False):
         text = text.strip().rstrip("：:。")
         match = re.match(r"^(?:要|为了|如需|若要|如果要|想要)(?P<goal>[^，,：:]{4,30})[，,]", text + "，")
+        if match and re.fullmatch(r"\s*(?:使用|用)\s*(?:`[^`]+`|\S{1,8})\s*", match["goal"]):
+            return None  # "如何使用 `stream`？" is too broad for the one setup step that follows
         if match and match["goal"][-1] not in "为在到给把对向从成的":
             return match["goal"]
         if not heading:
@@ -2295,8 +2311,12 @@ def heading_entity(heading: str) -> str:
 
     "`fs.readFile(path[, options], callback)`" -> "`fs.readFile()`";
     "Class: `fs.Dir`" -> "`fs.Dir`";  "Event: `'close'`" -> "the `'close'` event";
-    "Parking" -> ""
+    "`gist-logs` [`--new-issue`] `formula`" -> "`gist-logs`";  "Parking" -> ""
     """
+    command = re.match(r"^`(?P<name>[\w][\w:.-]*)`(?:\s+(?:\[[^\]]*\]|`[^`]*`|\.\.\.|\|))+\s*$",
+                       heading)
+    if command:
+        return f"`{command['name']}`"
     match = re.match(r"^(?:(?P<kind>[A-Z][a-z]+(?: [a-z]+)?)\s*:\s*)?(?P<code>`[^`]+`)\s*$", heading)
     if not match:
         return ""
@@ -2451,8 +2471,9 @@ def _language(section: Section) -> Language:
 
 
 _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She|Its|Their|"
-                              r"Here|There|Both|Each of these)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|"
-                              r"上述|以上)")
+                              r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
+                              r"Otherwise|Instead|In that case|In this case)\b|[a-z]|[:;,.)\]—–-]|"
+                              r"这|它|此|该|其|上述|以上|因此|所以|否则)")
 
 
 def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
@@ -2463,7 +2484,7 @@ def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
     return [f for f in section.facts if (f.kind == "sentence" or f.kind == "list_item" and
                                          f.text == _own_text(f))
             and not _DEPENDENT_START.match(f.text) and f.text not in repeated
-            and len(split_sentences(f.text)) == 1]
+            and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))]
 
 
 # --- one generator per question type: each returns every honest candidate ----
@@ -2666,7 +2687,8 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
 
 # A sentence that gives an example: its amounts are the example's ("two instances"), not
 # facts of the topic.
-_EXAMPLE_RE = re.compile(r"^(?:For example|For instance|E\.g\.|例如|比如|譬如|举个例子|举例来说)")
+_EXAMPLE_RE = re.compile(r"^(?:For example|For instance|E\.g\.|Imagine|Suppose|Say you|例如|比如|譬如|"
+                         r"举个例子|举例来说|想象|假设|设想)")
 
 
 @question_type("inference", "medium", 10, (
@@ -2774,6 +2796,23 @@ def _entity_chain(section, fact, statement, entities, lang, lower) -> list[Draft
     return []
 
 
+def _scoped(question: str, section: Section) -> str:
+    """A Chinese question about a rule of a subsection, with that subsection named when the
+    question does not name it: the rule may hold only there. "如果同时使用了具名插槽与默认插槽，
+    应该怎么做？" under "具名作用域插槽" -> "关于“具名作用域插槽”，如果…，应该怎么做？" """
+    heading = _strip_end(section.heading.replace("*", "").strip())
+    if section.language != "zh" or section.heading == section.doc_title or \
+            len(heading) > 16 or not heading or re.search(r"[?？:：|]", heading):
+        return question
+    pairs = {heading[i:i + 2] for i in range(len(heading) - 1)
+             if CJK_RE.match(heading[i]) and CJK_RE.match(heading[i + 1])}
+    words = set(re.findall(r"[A-Za-z][\w.-]+", heading))
+    if pairs and sum(p in question for p in pairs) * 2 >= len(pairs) or \
+            words & set(re.findall(r"[A-Za-z][\w.-]+", question)):
+        return question  # named already (half of the heading's character pairs are there)
+    return f"关于“{heading}”，{question}"
+
+
 def _usable_condition(split: Split, section: Section) -> bool:
     """A condition and its consequence that a question can state apart from the text:
     anchored to what the section is about, with no "also" leaning on an earlier
@@ -2820,8 +2859,8 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
             situation = lang.condition_text(split)
         if not self_contained(answer, section):
             continue  # "请查阅该章节。" says which chapter nowhere
-        question = lang.frame(section, lang.fmt("q_situation", situation=situation, ask=ask),
-                              answer)
+        question = lang.frame(section, _scoped(lang.fmt("q_situation", situation=situation,
+                                                        ask=ask), section), answer)
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, fact.text,
             lang.fmt("why_condition", condition=lang.condition_text(split)))))
@@ -2925,6 +2964,8 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
         split = None if re.search(r"[\"“”「」]", text) else lang.cause(text)
         if split and (len(split.main.split()) > 20 or len(split.main) > 120):
             continue  # a question that copies a long sentence is no question a person asks
+        if split and re.search(r"结果|输出|打印|\b(?:output|result|prints?|printed)\b", split.main):
+            continue  # "why is the result `[object Object]1`?" needs the example it ran
         if split:
             if split.marker in ("results in", "leads to", "causes"):
                 question = lang.fmt("q_result", clause=lower(split.main))
@@ -2966,6 +3007,8 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
                 block.lead_in and len(block.lead_in.split()) + len(CJK_RE.findall(block.lead_in)) // 2 < 4:
             continue  # "the list" would not say which one, nor "the list after 'Removal'"
         lead = _strip_end(block.lead_in)
+        if len(section.lists) > 1 and len(lead) > 80:
+            continue  # "the list in the section" would not say which of them
         question = lang.fmt("q_list", lead=lead, doc=lang.title(section)) \
             if block.lead_in.endswith((":", "：")) and len(lead) <= 80 else \
             lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list_plain",
@@ -2992,9 +3035,9 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
                 lang.rule(split.main, lower) or lang.is_instruction(split.main) or re.search(
                     r"\b(?:must|should|shall|may|can|need to|needs to)\b", f"{split.clause} {split.main}"):
             continue  # what one must or may do is an application, not what happens
-        if not _an_event(split, lang):
+        if not _an_event(split, lang, section):
             continue
-        question = lang.fmt("q_what_happens", condition=lang.condition_text(split))
+        question = _scoped(lang.fmt("q_what_happens", condition=lang.condition_text(split)), section)
         answer = lang.sentence(split.main)
         if not self_contained(answer, section):
             continue
@@ -3004,25 +3047,43 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
     return drafts
 
 
-def _an_event(split: Split, lang: Language) -> bool:
+def _an_event(split: Split, lang: Language, section: Section) -> bool:
     """Whether a condition and its consequence say what happens: a named subject that
     does or undergoes something, after a situation (not a wish or a choice of tool).
     "the lamp stops" -> True;  "Enabled by default" (no subject), "you are at least 21",
     "it is recommended to ..." (advice), "可以将…添加到…" (an option) -> False"""
     main, clause = split.main, split.clause
+    if not split.leading and (re.search(r"\b(?:and|that|which|who|where)\b|[,;]|并|，", main) or
+                              re.search(r"\b(?:determines|checks|tests|indicates|tells|decides|"
+                                        r"specifies|returns true|returns false)$", main) or
+                              lang.code == "en" and not _EN_FINITE_RE.search(main)):
+        return False  # a trailing condition may bind a last part or a relative clause only
+        # ("adds a context that will be used if ..."), or mean "whether" ("determines if")
+    if re.match(r"^(?:[^,]{1,30}, )?(?:or|and) ", main):
+        return False  # "If it ends with `break`, `throw`, or `return`, ...": cut inside a list
     if lang.code == "zh":
-        return not re.search(r"必须|应该|应当|需要|请|建议|推荐|最好|尽量|不妨|可以|记得|不要|别", main) \
-            and not re.match(r"^(?:你|您|用户)?(?:想|希望|打算|需要|要|用|使用|是)", clause) \
-            and len(CJK_RE.findall(clause)) >= 4
+        bare = re.sub(r"`[^`]*`", "", f"{clause}，{main}")  # a listing's names anchor nothing
+        return not re.search(r"必须|应该|应当|需要|请|建议|推荐|最好|尽量|不妨|可以|记得|不要|别|因为|"
+                             r"或许|也许|可能|想要|如何|^[^，]{1,12}?(?:就是|是|指)", main) \
+            and not re.match(r"^(?:你|您|用户)?(?:想|希望|打算|需要|要|用|使用|是|在|有)", clause) \
+            and len(CJK_RE.findall(clause)) >= 4 and _anchored(bare, section) \
+            and not re.search(r"`[^`]{1,2}`", f"{clause}{main}")
     first = main.split()[0]
-    if re.match(r"^(?:the|a|an|its|your|their|each|every|any|this|that)$", first, re.IGNORECASE):
+    if re.match(r"^(?:the|a|an|its|your|their|each|every|any|no|all|both|this|that)$", first,
+                re.IGNORECASE):
         named = True
-    else:
-        named = first.startswith("`") or first[:1].isupper() and first.lower() not in \
-            _EN_VERB_FORMS and not re.search(r"(?:ed|ing)$", first) and \
-            first.lower() not in STOPWORDS and first.lower() not in ("you", "it", "they", "we")
+    else:  # a name, not an imperative: code, or a word the section capitalises mid-sentence
+        around = " ".join((*section.heading_path, section.doc_title, section.body))
+        named = first.startswith("`") or first[:1].isupper() and bool(
+            re.search(rf"(?:[a-z,]\s|^|\s\W?)(?<![.!?]\s){re.escape(first)}\b", around[1:]))
     return named and not re.search(r"\b(?:is|are|be) (?:required|recommended|encouraged|expected|"
-                                   r"advised|responsible|allowed|permitted)\b", main)
+                                   r"advised|responsible|allowed|permitted)\b|\bis to\b", main) \
+        and not re.search(r"\botherwise\b", clause)
+
+
+# A finite verb, crudely: an auxiliary, or a word in -s or -ed after the first word.
+_EN_FINITE_RE = re.compile(r"\b(?:is|are|was|were|will|would|can|cannot|could|must|may|might|should|"
+                           r"shall|has|have|had|does|do|did)\b|\s[a-z]+(?:s|ed)\b")
 
 
 @question_type("critical_analysis", "hard", 5, (
@@ -3041,6 +3102,9 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
                 len(split.clause) < 8 or re.search(r"\b(?:certain|some) (?:cases|situations)\b|"
                                                    r"特定|某些", split.clause):
             continue  # a qualification with nothing in it ("only in certain cases")
+        if lang.code == "en" and (re.match(r"^(?:Same|Similar|Identical|Like|Equivalent)\b", split.main)
+                                  or not _EN_FINITE_RE.search(split.main)):
+            continue  # "the statement that same as `tls.connect()`" states nothing
         if split.marker in ("only if", "provided that", "只有"):
             if not _anchored(split.main, section, own=True):
                 continue  # a sole condition holds in the section's own case: "作为 reactive
@@ -3056,10 +3120,12 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             answer = lang.sentence(f"only if {split.clause}" if lang.code == "en"
                                    else f"只有{split.clause}")
         else:  # except, unless, 除非
+            if lang.is_instruction(split.main):
+                continue  # "the statement that use `CPPFLAGS` ..." is no statement
             question = lang.fmt("q_exception", clause=lower(split.main))
             answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
                                    else f"{split.marker}{split.clause}")
-        drafts.append(Draft(lang.frame(section, question, answer), answer, lang.steps(
+        drafts.append(Draft(lang.frame(section, _scoped(question, section), answer), answer, lang.steps(
             section, section.heading, fact.text, lang.fmt("why_qualifier", marker=split.marker))))
     return drafts
 
@@ -3076,6 +3142,10 @@ def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
         if not code.lead_in or not code.code.strip() or len(code.code) > 2000 or \
                 re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
             continue  # no sentence says what it is for, or an include the reader cannot see
+        if not re.search(r"[:：]$|\b(?:following|below|like this|as follows)\b|如下|下面|以下|这样",
+                         code.lead_in):
+            continue  # a lead-in that does not point at the code may be followed by a
+            # counter-example ("为了…，需要…" and then the listing that fails to compile)
         goal = lang.goal(code.lead_in)
         if not goal and len(section.codes) == 1 and _leads_the_section(code.lead_in, section):
             # the heading names what its one command does
@@ -3115,8 +3185,7 @@ def _leads_the_section(lead_in: str, section: Section) -> bool:
 
 
 # A lead-in that says a numbered list is the steps of the section's how-to heading.
-_STEPS_LEAD_RE = re.compile(r"\b(?:steps?|follow(?:ing)?|as follows|procedure)\b|步骤|如下|以下",
-                            re.IGNORECASE)
+_STEPS_LEAD_RE = re.compile(r"\b(?:steps?|procedure)\b|步骤", re.IGNORECASE)
 
 
 @question_type("process_workflow", "easy", 5, (
@@ -3336,7 +3405,7 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
 
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
-    r"above|below|aforementioned|former|latter)\b(?![-'])|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
+    r"above|below|aforementioned|former|latter)\b(?!-)|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|我们")
 
 

@@ -457,3 +457,100 @@ def test_a_chinese_situation_with_a_third_party_rule_asks_what_that_party_must_d
                                       "获取模板字符串。\n")
     assert drafts and drafts[0].question.endswith("对Vue有什么要求？")  # not "应该怎么做？"
     assert drafts[0].answer == "必须从页面中获取模板字符串。"
+
+
+# --- the shapes blind readers marked wrong (grading round 6) ----------------------
+
+
+@pytest.mark.parametrize("text", [
+    "# `stream.pipeline(streams, callback)`\nA module method to pipe streams and provide a "
+    "callback when the pipeline is complete.",  # the condition binds the last part only
+    "# `rl.setPrompt(prompt)`\nThe `rl.setPrompt()` method sets the prompt that will be "
+    "written to `output` whenever `rl.prompt()` is called.",  # binds a relative clause
+    "# `path.isAbsolute(path)`\nThe `path.isAbsolute()` method determines if `path` is "
+    "absolute.",  # "if" means whether
+    "# Asynchronous iteration\nIf the loop ends with `break`, `throw`, or `return`, "
+    "`rl.close()` will be called.",  # cut inside a list
+    "# Maintainer guide\nWhen upstream removes a feature, revisit existing dependencies.",
+])
+def test_hypothetical_needs_a_consequence_that_the_condition_governs(text):
+    assert drafts_of("hypothetical", f"{text}\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "# 生命周期消除\n若一个输出生命周期被消除了，必定因为有一个输入生命周期与之对应。",  # an explanation
+    "# 相关函数\n当函数`a`调用了函数`b`，`b`就是`a`的相关函数。",  # a listing's names, a definition
+    "# 稀疏注册协议\n当完全切换到稀疏注册协议后，或许你想要清理旧的依赖项。",  # a suggestion
+])
+def test_chinese_hypothetical_needs_an_event(text):
+    assert drafts_of("hypothetical", f"{text}\n") == []
+
+
+def test_dang_ran_opens_no_condition():
+    assert gsd.LANGUAGES["zh"].condition("当然你可以通过 `mut` 关键字让变量可变，设计会更灵活。") is None
+
+
+def test_a_chinese_rule_of_a_subsection_names_the_subsection():
+    text = ("# 插槽\n## 作用域插槽\n### 具名作用域插槽\n如果你同时使用了具名插槽与默认插槽，则需要为默认"
+            "插槽使用显式的 `<template>` 标签。\n")
+    drafts = drafts_under("application", text, "具名作用域插槽")
+    assert drafts and "关于“具名作用域插槽”，如果你同时使用了具名插槽与默认插槽" in drafts[0].question
+
+
+def test_code_is_the_answer_only_when_its_lead_in_points_at_it():
+    counter = ("# 线程与 move 闭包\n为了在新线程中使用主线程的数据，需要让新线程的闭包获取它需要的值。\n\n"
+               "```\nlet handle = thread::spawn(|| println!(\"{:?}\", v));\n```\n")
+    assert drafts_of("technical_explanation", counter) == []
+    pointed = ("# 线程与 move 闭包\n要在新线程中使用主线程的数据，可以像下面这样使用 `move` 闭包：\n\n"
+               "```\nlet handle = thread::spawn(move || println!(\"{:?}\", v));\n```\n")
+    assert drafts_of("technical_explanation", pointed)
+
+
+def test_a_definition_cut_before_its_qualifying_clause_is_not_asked():
+    text = ("# PhantomData\nPhantomData 是给编译器提供一个额外示例字段的方法，这个字段在概念上存在于"
+            "类型中，但实际上并不存储。\n")
+    assert not [d for d in drafts_of("fact_based", text) if "什么是PhantomData" in d.question]
+
+
+def test_an_imagined_example_gives_no_amount():
+    assert drafts_of("factual_recall", "# 组件抽象\n想象一下一个有 100 项的列表，每项都包含许多子组件。\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "# `os.availableParallelism()`\nAlways returns a value greater than zero.",
+    "# 2. Use rights\nGitHub grants you a limited right to use the software for testing.",
+])
+def test_fact_based_never_asks_an_adverb_or_starts_the_answer_at_the_indirect_object(text):
+    for draft in drafts_of("fact_based", f"{text}\n"):
+        assert "does always" not in draft.question and not draft.answer.startswith("You a ")
+
+
+def test_no_exception_is_asked_of_an_instruction():
+    text = ("# Compiler flags\nUse `CPPFLAGS` for C preprocessor include paths unless upstream "
+            "documents `CFLAGS`.\n")
+    assert not [d for d in drafts_of("critical_analysis", text) if "statement that use" in d.question]
+
+
+def test_a_list_of_operations_is_no_procedure():
+    text = "# 如何编写测试\n测试函数体通常执行如下三种操作：\n\n1. 设置所需的数据\n2. 运行需要测试的代码\n3. 断言结果\n"
+    assert drafts_of("process_workflow", text) == []
+
+
+def test_the_plain_list_question_is_not_asked_where_a_section_has_two_lists():
+    lead = ("Members of the project community are expected to show the following behaviours at "
+            "every meeting, event and online space that the project runs")
+    text = (f"# Code of conduct\n{lead}:\n\n- be kind\n- be patient\n- be welcoming\n\nExamples of "
+            f"behaviour we do not accept include the following ones:\n\n- insults\n- trolling\n"
+            f"- harassment\n")
+    questions = [d.question for d in drafts_of("summarization", text)]
+    assert questions and all("Members" in q or "Examples" in q for q in questions), questions
+
+
+def test_a_manpage_command_heading_names_its_command():
+    assert gsd.heading_entity("`gist-logs` [`--new-issue`] [`--private`] `formula`") == "`gist-logs`"
+
+
+def test_the_chinese_why_question_drops_zhi_suo_yi():
+    drafts = drafts_of("cause_effect", "# unsafe 特征\n之所以会有 `unsafe` 特征，是因为该特征至少有一个方法"
+                                       "包含编译器无法验证的内容。\n")
+    assert drafts and drafts[0].question.endswith("为什么会有 `unsafe` 特征？")
