@@ -2756,14 +2756,14 @@ def _term_chain(section, fact, statement, definitions, lang) -> list[Draft]:
     section states one rule of that subject: "what must a company holding a licence
     do?" would otherwise have several answers and the pair would give one."""
     subject = statement.rule.subject.lower()
-    rules = [lang.rule(_own_text(f), str.lower) for f in section.facts]
-    if sum(bool(r) and r.subject.lower() == subject for r in rules) > 1:
-        return []
     term = re.sub(r"^(?:a|an|the|each|every|any)\s+", "", subject)
     for candidate in (term, term[:-1] if term.endswith("s") else term + "s"):
         found = definitions.get(candidate)
         if found and found[1].key != section.key and re.match(r"^(?:a|an)\s", found[0]) and \
                 len(found[0].split()) <= 20:
+            rules = (lang.rule(_own_text(f), str.lower) for f in section.facts)
+            if sum(bool(r) and r.subject.lower() == subject for r in rules) > 1:
+                return []
             described, home, sentence = found
             ask = statement.question.replace(statement.rule.subject, _strip_end(described), 1)
             article = "an" if candidate[:1] in "aeiou" else "a"
@@ -2882,7 +2882,7 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     for table in (t for t in section.tables if _row_labels(t) and
                   2 <= len(t.rows) <= (6 if comparing else 3)):
         for a, b in zip(table.rows, table.rows[1:]):
-            cells = [(h, x, y) for h, x, y in zip(table.header[1:], a[1:], b[1:]) if x != y]
+            cells = [(h, x, y) for h, x, y in zip(table.header[1:], a[1:], b[1:]) if x != y and x and y]
             if not cells or max(len(c) for row in (a, b) for c in row) > 40:
                 continue
             answer = lang.T["join"].join(lang.fmt("a_compare_cell", column=h, a=a[0], x=x, b=b[0],
@@ -2898,8 +2898,13 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
         if mine and theirs:
             a, b = _named(section), _named(other)
             question = lang.fmt("q_compare", a=a, b=b)
-            answer = lang.fmt("a_compare", a=lang.sentence(a)[:-1] if lang.code == "en" else a,
-                              x=mine[0], b=b, y=theirs[0])
+            a_said = lang.sentence(a)[:-1] if lang.code == "en" else a
+            if mine[2] or theirs[2]:  # the difference may be in what follows the opening
+                space = " " if lang.code == "en" else ""
+                answer = space.join(x for x in (lang.sentence(f"{a_said}{space}{mine[0]}"), mine[2],
+                                                 lang.sentence(f"{b}{space}{theirs[0]}"), theirs[2]) if x)
+            else:
+                answer = lang.fmt("a_compare", a=a_said, x=mine[0], b=b, y=theirs[0])
             drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
                 section, a, mine[1], lang.fmt("why_compare"), (other, theirs[1])), (other,)))
     return drafts
@@ -2913,9 +2918,10 @@ def _named(section: Section) -> str:
     return heading_entity(section.heading) or f'"{section.heading}"'
 
 
-def _description(section: Section, lang: Language, lower) -> tuple[str, str] | None:
-    """(what the section's subject does or is, as a predicate, and the sentence) when the
-    section opens by describing its subject."""
+def _description(section: Section, lang: Language, lower) -> tuple[str, str, str] | None:
+    """(what the section's subject does or is, as a predicate, the sentence, and the rest
+    of its opening paragraph, up to two plain sentences) when the section opens by
+    describing its subject."""
     if not section.facts:
         return None
     fact = section.facts[0]
@@ -2926,7 +2932,10 @@ def _description(section: Section, lang: Language, lower) -> tuple[str, str] | N
     if statement.kind != "entity" and _folded(statement.subject).strip("`") not in \
             _folded(section.heading):
         return None
-    return _strip_end(statement.predicate), fact.text
+    opening = section.paragraphs[0] if section.paragraphs else ()
+    rest = opening[1:3] if opening and opening[0] == fact.text else ()
+    rest = " " .join(rest) if all(is_fact(s) and not s.endswith(":") for s in rest) else ""
+    return _strip_end(statement.predicate), fact.text, rest
 
 
 def _parallel_sibling(section: Section, corpus: Corpus) -> Section | None:
@@ -3047,6 +3056,20 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
     return drafts
 
 
+def _capitalised_inside(word: str, section: Section) -> bool:
+    """Whether a word is written capitalised after a lowercase word or comma somewhere in
+    the section or its headings: a name ("Homebrew", "Rust"), not a sentence's first verb."""
+    around = " ".join((*section.heading_path, section.doc_title, section.body))
+    at = around.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if (at == 0 or around[at - 1] in " (\"'`") and (end == len(around) or not around[end].isalnum()) \
+                and (at < 2 or around[at - 2].islower() or around[at - 2] in ",(" or at == 0):
+            return True
+        at = around.find(word, at + 1)
+    return False
+
+
 def _an_event(split: Split, lang: Language, section: Section) -> bool:
     """Whether a condition and its consequence say what happens: a named subject that
     does or undergoes something, after a situation (not a wish or a choice of tool).
@@ -3073,9 +3096,7 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
                 re.IGNORECASE):
         named = True
     else:  # a name, not an imperative: code, or a word the section capitalises mid-sentence
-        around = " ".join((*section.heading_path, section.doc_title, section.body))
-        named = first.startswith("`") or first[:1].isupper() and bool(
-            re.search(rf"(?:[a-z,]\s|^|\s\W?)(?<![.!?]\s){re.escape(first)}\b", around[1:]))
+        named = first.startswith("`") or first[:1].isupper() and _capitalised_inside(first, section)
     return named and not re.search(r"\b(?:is|are|be) (?:required|recommended|encouraged|expected|"
                                    r"advised|responsible|allowed|permitted)\b|\bis to\b", main) \
         and not re.search(r"\botherwise\b", clause)

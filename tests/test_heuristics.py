@@ -554,3 +554,17 @@ def test_the_chinese_why_question_drops_zhi_suo_yi():
     drafts = drafts_of("cause_effect", "# unsafe 特征\n之所以会有 `unsafe` 特征，是因为该特征至少有一个方法"
                                        "包含编译器无法验证的内容。\n")
     assert drafts and drafts[0].question.endswith("为什么会有 `unsafe` 特征？")
+
+
+def test_sibling_apis_are_compared_with_their_whole_opening_paragraph():
+    docs, corpus = corpus_of("# url\n## `url.host`\nGets and sets the host portion of the URL.\n"
+                             "## `url.hostname`\nGets and sets the host name portion of the URL. "
+                             "Unlike `url.host`, it does not include the port.\n")
+    drafts = gsd.gen_comparative_analysis(docs[0].sections[0], corpus)
+    assert drafts and drafts[0].answer.endswith("Unlike `url.host`, it does not include the port.")
+
+
+def test_an_empty_cell_is_no_difference():
+    drafts = drafts_of("comparative_analysis", "# Encodings\n| Encoding | Aliases | Width |\n|---|---|"
+                       "---|\n| `utf-16le` | `utf-16` | 2 |\n| `utf-16be` | | 2 |\n")
+    assert drafts == []
