@@ -1349,6 +1349,14 @@ _EN_UPPER = ("at most", "no more than", "not more than", "up to", "a maximum of"
              "below")
 _EN_NEGATIONS = re.compile(r"\b(?:not|no|never|cannot|none|nothing|neither|nor|without)\b|n't\b",
                            re.IGNORECASE)
+# Modifiers that do not single out what "this X" points to: "the short closure".
+_EN_VAGUE_ADJECTIVES = frozenset("""short long small large big new old same other first second last
+next previous following given appropriate associated certain specific particular simple basic
+main default single whole entire current additional extra different various own real actual
+special common general typical example good bad better best important""".split())
+# Nouns too general for "this X" to be resolved by a word match: "this way", "this case".
+_EN_GENERIC_NOUNS = frozenset("way case cases thing things one kind kinds sort part step value "
+                              "values option behavior behaviour approach method".split())
 _EN_ANAPHOR_RE = re.compile(r"^(?P<phrase>(?P<det>This|That|These|Those)\s+(?P<noun>[a-z][a-z-]{2,}))\b")
 _EN_GOAL_RE = re.compile(r"^To\s+(?P<goal>[a-z][^,:;]{3,80}?)\s*(?:,.*)?[:：]?$")
 
@@ -1384,6 +1392,10 @@ _EN_ADVERB_SUBJECTS = frozenset("always never often usually sometimes also only 
                                 "generally typically currently".split())
 
 
+_EN_SUBORDINATORS = frozenset("since because although though even unless whereas once while "
+                              "until whether".split())
+
+
 def _plain_subject(subject: str) -> bool:
     """A noun phrase short and simple enough to ask about: no clause inside, no pronoun.
 
@@ -1396,6 +1408,12 @@ def _plain_subject(subject: str) -> bool:
             re.search(r"`[^`]{1,2}`", subject) or re.search(r"\b(?:let's|let|here's|there's|"
                                                            r"that's|what's)\b", subject.lower()):
         return False  # "both", "8.1 Partner", "(a) the licensee", "`a`" (a name from a listing)
+    if len(words) > 1 and subject[:1].isupper() and (
+            words[0] in _EN_VERB_BASES or words[1].endswith("'s") or
+            words[1] in ("the", "a", "an", "your", "its", "their", "this", "that")):
+        return False  # "Display Homebrew's install path", "Summarise the build": imperatives
+    if set(words) & _EN_SUBORDINATORS or re.match(r"^(?:listing|figure|table)\s+\d", subject.lower()):
+        return False  # "since the number of cookies", "even though `index`", "Listing 19-2"
     return 0 < len(words) <= 7 and not (set(words) & (_EN_CLAUSE_WORDS | _EN_PRONOUNS)) and \
         words[0] not in ("and", "or", "but", "so", "nor", "also", "then", "however") and \
         words[-1] not in ("and", "or", "but", "nor", "of", "the", "a", "an") and \
@@ -1618,7 +1636,7 @@ class English(Language):
             return None
         subject, obj = lower(match["subj"]), match["obj"]
         if re.match(r"^(?:you|us|them|him|her|users?|customers?|partners?)\s+(?:a|an|the|some|any|"
-                    r"access|permission)\b", obj, re.IGNORECASE):
+                    r"access|permission)\b|^(?:it|them|this|that|and|or|but)\b", obj, re.IGNORECASE):
             return None  # "grants you a limited right": the answer would start at "you"
         aux = "does" if (match["neg"] or "").startswith("does") or (
             not negative and verb != base) else "do"
@@ -1788,7 +1806,12 @@ class English(Language):
         if not match or not previous:
             return None
         noun = match["noun"]
+        if match["det"] in ("These", "Those") or noun in _EN_VERB_FORMS or noun in _EN_VERB_BASES \
+                or re.fullmatch(_EN_MODALS, noun) or noun in _EN_GENERIC_NOUNS:
+            return None  # "These options" may be the two just listed; "This can" is no noun
         stem = noun[:-1] if noun.endswith("s") and len(noun) > 4 else noun
+        if len(re.findall(rf"\b{re.escape(stem)}s?\b", previous, re.IGNORECASE)) > 1:
+            return None  # "one integer type ..., the `u32` type": which of them?
         found = re.search(rf"\b(?:a|an|the|its|their|each|every|one|this)\s+((?:[\w-]+\s+){{0,3}}?"
                           rf"{re.escape(stem)}s?)\b", previous, re.IGNORECASE)
         modifiers = found.group(1).lower().split()[:-1] if found else []
@@ -1798,7 +1821,13 @@ class English(Language):
                 not modifiers or set(modifiers) & (set(_EN_VERB_FORMS) | _EN_VERB_BASES |
                                                    _EN_CLAUSE_WORDS | STOPWORDS):
             return None  # "this message" -> "the message" resolves nothing
-        return match["phrase"], f"the {found.group(1)}"
+        target = found.group(1)
+        named = re.match(r"\s+(?:called|named)\s+(`[^`]+`|[A-Z][\w-]*)", previous[found.end():])
+        if named:
+            target += f" {named.group(0).split()[0]} {named.group(1)}"  # "the library crate called `gui`"
+        elif not re.search(r"`|\b[A-Z]", target) and set(modifiers) <= _EN_VAGUE_ADJECTIVES:
+            return None  # "the short closure", "the appropriate argument": no more than "this"
+        return match["phrase"], f"the {target}"
 
     def is_instruction(self, item):
         first = re.sub(r"^[^\w`]+", "", item).split(" ", 1)[0].lower()
@@ -1890,7 +1919,8 @@ _ZH_NOT_SUBJECT = ("这", "那", "它", "他", "她", "其", "此", "但", "而"
                    "通常", "一般", "往往", "默认", "目前", "现在", "有时", "总之", "另外", "此外",
                    "同时", "但是", "可以", "可能", "只要", "即使", "虽然", "请", "尽管", "不过",
                    "然而", "而且", "并且", "那么", "于是", "接着", "最后", "这里", "下面", "答案",
-                   "结果", "原因", "问题", "例子", "示例", "上面", "前面", "后面", "本章", "本节")
+                   "结果", "原因", "问题", "例子", "示例", "上面", "前面", "后面", "本章", "本节", "仅", "仅仅",
+                   "只有")
 # Adverbs that stand between a subject and its modal: they belong to the predicate.
 _ZH_SUBJECT_ADVERBS = ("至少", "最多", "一定", "通常", "一般", "也", "都", "还", "只", "先", "就", "则")
 # A subject that ends in one of these is an adverb or a word "是" belongs to ("但是", "就是").
@@ -2377,6 +2407,15 @@ class Corpus:
             return " ".join(words)
         return lower
 
+    def frequent_subject(self, source: str, subject: str) -> bool:
+        """Whether three or more sentences of a document open with this subject ("Rust" in
+        a book on Rust, "Homebrew" in Homebrew's docs): a question on what it does or must
+        do would have many answers."""
+        counts = self._once("subjects", source, lambda sections: Counter(
+            " ".join(f.text.split()[:n]).lower() for s in sections for f in s.facts
+            for n in (1, 2, 3)))
+        return counts[subject.lower()] >= 3
+
     def definitions(self, source: str) -> dict[str, tuple[str, Section, str]]:
         """Terms a document defines: {"shared e-scooter": ("a stand-up scooter ...",
         section, sentence)}."""
@@ -2504,21 +2543,44 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
     for fact in _sentence_facts(section, corpus):
         text = _own_text(fact)
         statement = lang.statement(text, entity, lower) or _parameter(text, entity, lang)
-        if not statement:
-            continue
-        question = statement.question
-        if statement.kind in ("rule", "action"):
-            if topic and _en_head(statement.subject) not in topic.lower() and \
-                    not set(content_words(topic)) & set(content_words(statement.answer)):
-                question = lang.fmt("q_topic", q=question.rstrip("?？"), topic=topic)
-            elif _generic_subject(statement.subject, section) and not re.search(
-                    r"\b(?:if|when|whenever)\b|如果|当", question):
-                continue  # "what must you do?" has a hundred answers in a document
-        if statement.kind == "copula" and not _names_a_topic(statement.subject, section):
-            continue  # "what is each item?" is only clear where the section is about it
-        drafts.append(Draft(lang.frame(section, question, statement.answer), statement.answer,
-                            lang.steps(section, statement.subject, fact.text, statement.why)))
+        question = statement and _fact_question(statement, text, section, corpus, topic)
+        if question:
+            drafts.append(Draft(lang.frame(section, question, statement.answer), statement.answer,
+                                lang.steps(section, statement.subject, fact.text, statement.why)))
     return drafts
+
+
+def _fact_question(statement: Statement, text: str, section: Section, corpus: Corpus,
+                   topic: str) -> str | None:
+    """The statement's question where it has one answer in the document: None for "what
+    can the compiler do?" (a hundred things), "what must you do?", "what does Rust
+    provide?" in a book on Rust, and "what is each item?" outside a section about items;
+    a rule whose subject is not the section's topic names the topic ("... regarding
+    suspension?")."""
+    question = statement.question
+    if re.search(r"\b(?:therefore|thus|hence|now)\b", text, re.IGNORECASE):
+        return None  # "what can a rename therefore not do?", "the program will now ask ...":
+        # the sentence leans on the one before, or on where a tutorial has got to
+    first = statement.answer.split()[0].lower() if statement.answer.split() else ""
+    if statement.rule and statement.rule.predicate.startswith("do ") or \
+            statement.kind == "action" and (first.endswith("ed") or first in _EN_PARTICIPLES) or \
+            re.search(r"\s(?:usually|often|typically|generally|normally|also)$", statement.subject):
+        return None  # "what can X do?" / "It can do many kinds of ...", "Rust has chosen to
+        # ..." read as "what does Rust have?", "what does 'A mismatch usually' mean?"
+    conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)
+    if statement.kind == "copula" or statement.rule and not conditional and \
+            re.fullmatch(r"can|may|might|could", statement.rule.modal):
+        return question if _names_a_topic(statement.subject, section) else None
+    if statement.kind not in ("rule", "action"):
+        return question
+    if topic and _en_head(statement.subject) not in topic.lower() and \
+            not set(content_words(topic)) & set(content_words(statement.answer)):
+        return _language(section).fmt("q_topic", q=question.rstrip("?？"), topic=topic)
+    if not conditional and (_generic_subject(statement.subject, section) or
+                            corpus.frequent_subject(section.source, statement.subject) and
+                            not _names_a_topic(statement.subject, section)):
+        return None
+    return question
 
 
 _GENERIC_SUBJECTS = frozenset("you we users the user a user customers the customer customer "
@@ -2530,7 +2592,8 @@ def _generic_subject(subject: str, section: Section) -> bool:
     own name ("GitHub" in "GitHub Terms of Service")."""
     words = set(content_words(subject))
     return subject.lower() in _GENERIC_SUBJECTS or bool(words) and \
-        words <= set(content_words(section.doc_title))
+        words <= set(content_words(section.doc_title)) or \
+        bool(re.match(r"^(?:some|many|most|other|certain|several)\s", subject.lower()))
 
 
 def _names_a_topic(subject: str, section: Section) -> bool:
@@ -2558,7 +2621,9 @@ def _heading_topic(section: Section, corpus: Corpus) -> str:
     words = heading.split()
     if not 0 < len(words) <= 4 or heading == section.doc_title or re.search(r"[`?:()]", heading) \
             or words[0].lower() in ("who", "what", "when", "where", "why", "how", "which", "can",
-                                    "do", "does", "is", "are", "should", "will", "about"):
+                                    "do", "does", "is", "are", "should", "will", "about", "in",
+                                    "on", "for", "with", "by", "from", "to", "at", "into", "using",
+                                    "and", "or", "beyond", "under", "after", "before"):
         return ""
     return corpus.lower(section, every_word=True)(heading)
 
@@ -2796,7 +2861,7 @@ def _entity_chain(section, fact, statement, entities, lang, lower) -> list[Draft
     return []
 
 
-def _scoped(question: str, section: Section) -> str:
+def _scoped(question: str, section: Section, answer: str = "") -> str:
     """A Chinese question about a rule of a subsection, with that subsection named when the
     question does not name it: the rule may hold only there. "如果同时使用了具名插槽与默认插槽，
     应该怎么做？" under "具名作用域插槽" -> "关于“具名作用域插槽”，如果…，应该怎么做？" """
@@ -2810,6 +2875,8 @@ def _scoped(question: str, section: Section) -> str:
     if pairs and sum(p in question for p in pairs) * 2 >= len(pairs) or \
             words & set(re.findall(r"[A-Za-z][\w.-]+", question)):
         return question  # named already (half of the heading's character pairs are there)
+    if pairs and sum(p in answer for p in pairs) * 2 >= len(pairs):
+        return question  # "关于“激活不匹配”，…会怎样？" / "会出现激活不匹配": it would give the answer
     return f"关于“{heading}”，{question}"
 
 
@@ -2821,6 +2888,8 @@ def _usable_condition(split: Split, section: Section) -> bool:
     if split.marker in ("unless", "除非"):
         return False
     both = f"{split.clause} {split.main}"
+    if re.search(r"[:：]", both) or re.search(r"\bto [a-z]+$", split.clause):
+        return False  # "…release: Confirm the version" runs into a list; "fails to cure" what?
     return _anchored(both, section) and not re.search(
         r"\b(?:also|too|as well|so that|so you can|in order to|(?:by|via|through) \w+ing)\b|"
         r"也|还|为了|以便|我们", both)
@@ -2860,7 +2929,7 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
         if not self_contained(answer, section):
             continue  # "请查阅该章节。" says which chapter nowhere
         question = lang.frame(section, _scoped(lang.fmt("q_situation", situation=situation,
-                                                        ask=ask), section), answer)
+                                                        ask=ask), section, answer), answer)
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, fact.text,
             lang.fmt("why_condition", condition=lang.condition_text(split)))))
@@ -3046,7 +3115,8 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
             continue  # what one must or may do is an application, not what happens
         if not _an_event(split, lang, section):
             continue
-        question = _scoped(lang.fmt("q_what_happens", condition=lang.condition_text(split)), section)
+        question = _scoped(lang.fmt("q_what_happens", condition=lang.condition_text(split)), section,
+                       split.main)
         answer = lang.sentence(split.main)
         if not self_contained(answer, section):
             continue
@@ -3084,6 +3154,8 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
         # ("adds a context that will be used if ..."), or mean "whether" ("determines if")
     if re.match(r"^(?:[^,]{1,30}, )?(?:or|and) ", main):
         return False  # "If it ends with `break`, `throw`, or `return`, ...": cut inside a list
+    if re.search(r"\b(?:is|are)(?: not|n't)\b", main):
+        return False  # "handlers are not a substitute for ... when an error occurs": a claim
     if lang.code == "zh":
         bare = re.sub(r"`[^`]*`", "", f"{clause}，{main}")  # a listing's names anchor nothing
         return not re.search(r"必须|应该|应当|需要|请|建议|推荐|最好|尽量|不妨|可以|记得|不要|别|因为|"
@@ -3146,7 +3218,7 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             question = lang.fmt("q_exception", clause=lower(split.main))
             answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
                                    else f"{split.marker}{split.clause}")
-        drafts.append(Draft(lang.frame(section, _scoped(question, section), answer), answer, lang.steps(
+        drafts.append(Draft(lang.frame(section, _scoped(question, section, answer), answer), answer, lang.steps(
             section, section.heading, fact.text, lang.fmt("why_qualifier", marker=split.marker))))
     return drafts
 
@@ -3335,6 +3407,10 @@ def gen_contextual_ambiguity(section: Section, corpus: Corpus) -> list[Draft]:
         if not found:
             continue
         phrase, target = found
+        if heading_entity(section.heading) and re.search(
+                r"\b(?:function|method|property|event|class|module|API|object|callback|"
+                r"constructor|macro|command|type)$", phrase):
+            continue  # "This function" in the section on `context.skip()` is that function
         question = lang.fmt("q_anaphor", phrase=phrase, sentence=fact.text)
         drafts.append(Draft(lang.frame(section, question), lang.fmt(
             "a_anaphor", target=target, previous=fact.previous), lang.steps(

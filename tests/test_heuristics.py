@@ -568,3 +568,68 @@ def test_an_empty_cell_is_no_difference():
     drafts = drafts_of("comparative_analysis", "# Encodings\n| Encoding | Aliases | Width |\n|---|---|"
                        "---|\n| `utf-16le` | `utf-16` | 2 |\n| `utf-16be` | | 2 |\n")
     assert drafts == []
+
+
+# --- the shapes blind readers marked wrong (grading round 7, and my own reading) -----
+
+
+@pytest.mark.parametrize("text", [
+    "# 3.1 Endpoint performance\nIf Partner fails to cure, GitHub may suspend endpoint traffic.",
+    "# Updating for a release\nWhen Apple publishes a new Xcode release: Confirm the version, "
+    "build number and supported macOS versions.",
+])
+def test_a_situation_is_a_whole_clause(text):
+    assert drafts_of("application", f"{text}\n") == []
+
+
+def test_a_negated_claim_is_no_event():
+    text = "# Domain errors\nDomain error handlers are not a substitute for closing a process when an error occurs.\n"
+    assert drafts_of("hypothetical", text) == []
+
+
+@pytest.mark.parametrize("text, previous", [
+    ("These options are mutually exclusive.", "The error is thrown if the TLS options include "
+     "both `ALPNProtocols` and `ALPNCallback`."),  # the two just listed, not the TLS options
+    ("This can be omitted for default bottles.", "A value of `:any` means that the bottle can "
+     "be installed anywhere."),  # "can" is no noun
+    ("This type declaration asks for an unsigned integer.", "We used one integer type before, "
+     "the `u32` type."),  # which type?
+    ("This closure is only an example.", "The listing shows a short closure that returns "
+     "its parameter."),  # "the short closure" says no more than "this closure"
+])
+def test_an_unclear_reference_is_not_resolved(text, previous):
+    assert gsd.LANGUAGES["en"].anaphor(text, previous) is None
+
+
+def test_a_reference_resolves_to_the_name_the_previous_sentence_gives():
+    found = gsd.LANGUAGES["en"].anaphor("This crate might include a `Button` type.",
+                                        "We create a library crate called `gui` for the GUI.")
+    assert found == ("This crate", "the library crate called `gui`")
+
+
+def test_this_function_in_an_api_section_is_the_api_itself():
+    text = ("# `context.skip([message])`\nCalling `skip()` does not end the test function at "
+            "once. This function does not return a value.\n")
+    assert not [d for d in drafts_of("contextual_ambiguity", text) if "This function" in d.question]
+
+
+def test_a_heading_word_in_the_answer_is_not_added_as_scope():
+    text = "# 服务端渲染\n## 激活不匹配\n如果服务端渲染的内容与客户端不一致，页面会出现激活不匹配。\n"
+    for draft in drafts_under("hypothetical", text, "激活不匹配"):
+        assert "关于“激活不匹配”" not in draft.question
+
+
+def test_a_version_badge_is_no_chinese_fact_question():
+    assert drafts_of("fact_based", "# 同名简写\n仅支持 3.4 版本及以上。\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "# Guessing game\nThe compiler can do many kinds of checks on your code.",  # "can ... do"
+    "# Strings\nRust has chosen to make correct handling of strings the default.",  # has chosen
+    "# Mismatches\nA persistent mismatch usually means the cask is outdated.",
+    "# Loops\nThe program will now ask for another guess forever.",  # where the tutorial is
+    "# Cookies\nSince the number of cookies may change, the table may be updated.",
+    "# Manual\nSummarise Homebrew's build environment as a plain list.",
+])
+def test_fact_based_skips_sentences_whose_question_would_be_garbled_or_broad(text):
+    assert drafts_of("fact_based", f"{text}\n") == []
