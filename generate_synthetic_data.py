@@ -1527,6 +1527,7 @@ class English(Language):
         "q_summary": 'Summarize the section "{heading}" of {doc}.',
         "q_summary_doc": "Summarize the opening of {doc}.",
         "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
+        "q_list_under": "Summarize the list that follows \"{lead}\" in the section \"{heading}\" of {doc}.",
         "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
         "q_list_doc": "Summarize the list at the opening of {doc}.",
         "q_steps": "what are the steps, in order, to {goal}?",
@@ -1635,6 +1636,9 @@ class English(Language):
         if not base or not _whole_predicate(match["obj"]):
             return None
         subject, obj = lower(match["subj"]), match["obj"]
+        second = re.search(r"\band (?:no longer |then |also |not )?([a-z]+)\b", obj)
+        if second and second.group(1) in _EN_VERB_FORMS:
+            return None  # "deletes the repositories and no longer loads them": two predicates
         if re.match(r"^(?:you|us|them|him|her|users?|customers?|partners?)\s+(?:a|an|the|some|any|"
                     r"access|permission)\b|^(?:it|them|this|that|and|or|but)\b", obj, re.IGNORECASE):
             return None  # "grants you a limited right": the answer would start at "you"
@@ -2007,6 +2011,7 @@ class Chinese(Language):
         "q_summary": "请概括{doc}中“{heading}”一节的要点。",
         "q_summary_doc": "请概括{doc}开头部分的要点。",
         "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
+        "q_list_under": "请概括{doc}“{heading}”一节中“{lead}”之后列出的内容。",
         "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
         "q_list_doc": "请概括{doc}开头部分列出的内容。",
         "q_steps": "{goal}的步骤依次是什么？",
@@ -2042,6 +2047,14 @@ class Chinese(Language):
         subject = subject.strip()
         if re.search(r"`[^`]{1,2}`", subject):
             return False  # "`a` 数组": a name from a listing the reader has not seen
+        if re.search(r"[也为把给向从将\-—]|输出|结果|示例|例子|表示|回过头|最好|提供|支持|用于|需要|可以|"
+                     r"期望|希望", subject) or \
+                subject.startswith(("一些", "有些", "某些", "很多", "许多", "第", "没有", "没", "所有",
+                                    "全部", "每个", "任何")) or \
+                subject.endswith(("无法", "不能", "不会", "不", "没有", "未", "其实", "实际上", "可能",
+                                  "总是", "往往")):
+            return False  # "Vue 为使用和创建", "ES 模块动态导入也", "一些程序", "没有", "`pub` -",
+            # "显式寄存器操作数无法", "Profile 其实": no subject a question can name
         return 1 <= len(subject) <= 12 and not subject.startswith(_ZH_NOT_SUBJECT) and \
             not subject.endswith(_ZH_NOT_SUBJECT_END) and subject.count("`") % 2 == 0
 
@@ -2051,8 +2064,10 @@ class Chinese(Language):
         if it has no comma; None for run-on text. "是静态语言，因此…" -> "是静态语言" """
         cut = _ZH_NEW_CLAUSE_RE.search(text)
         if cut and re.match(r"[，,]\s*(?:同时|而且|并且)", text[cut.start():]):
-            head = text  # "…，同时…" adds to the answer: cutting there would drop half of it
-            if len(head) > 60 or re.search(r"[：:（(]", head) or head.count("`") % 2:
+            # "…，同时…" adds to the answer: cutting there would drop half of it
+            rest = _ZH_NEW_CLAUSE_RE.search(text, cut.end())
+            head = text if not rest else None
+            if not head or len(head) > 60 or re.search(r"[：:（(]", head) or head.count("`") % 2:
                 return None
             return head
         if cut and re.match(r"[，,]\s*(?:但是|但|而|不过|然而|否则|这|它|其中)", text[cut.start():]):
@@ -2066,6 +2081,8 @@ class Chinese(Language):
         """ "用户必须先登录。" -> "用户必须做什么？" / "先登录。";  "所有权是一组规则。" ->
         "什么是所有权？" / "它是一组规则。" """
         body = text.rstrip(_ZH_CLAUSE_END + ".")
+        if re.search(r"什么|哪|怎么|如何|为何", body):
+            return None  # "应该看到类型的什么部分" asks; it states nothing
         rule = self.rule(body, lower)
         predicate = rule and self._clause(rule.predicate)
         if predicate:
@@ -2084,14 +2101,15 @@ class Chinese(Language):
         action = _ZH_ACTION_RE.match(body)
         obj = action and self._clause(action["obj"])
         if obj and self._subject_ok(action["subj"]) and len(obj) >= 2 and \
-                not re.search(r"是|指|被|在|任何|所有|每个", action["subj"]) and not obj.startswith("的"):
+                not re.search(r"是|指|被|在|任何|所有|每个", action["subj"]) and \
+                not obj.startswith(("的", "是", "了", "得")) and "而" not in obj:
             subject, verb = action["subj"].strip(), action["verb"]
             return Statement("action", subject, f"{subject}{verb}什么？", self.sentence(f"{verb}{obj}"),
                              self.fmt("why_action", subject=subject, verb=verb), f"{verb}{obj}")
         match = _ZH_IS_RE.match(body)
         complement = match and self._clause(match["comp"])
-        if complement and self._subject_ok(match["subj"]) and \
-                not complement.startswith(("否", "不", "一个好", "非常", "很", "在", "因为", "为了",
+        if complement and self._subject_ok(match["subj"]) and not complement.endswith("的") and \
+                not re.search(r"[和与及]", match["subj"]) and not complement.startswith(("否", "不", "一个好", "非常", "很", "在", "因为", "为了",
                                            "由", "从", "被", "要", "用", "通过", "对", "把", "如何")):
             subject, verb = match["subj"].strip(), match["verb"]
             kind = "definition" if "指" in verb else "copula"
@@ -2125,6 +2143,16 @@ class Chinese(Language):
 
     def cause(self, text):
         body = text.rstrip(_ZH_CLAUSE_END + ".")
+        if body.count("(") != body.count(")") or body.count("（") != body.count("）"):
+            return None  # a parenthesis the sentence never closes
+        split = self._cause(body)
+        if split and (split.leading and re.search(r"这|那|此|其|上述", split.clause) or
+                      not split.leading and re.search(r"[，,]", split.clause)):
+            return None  # "由于这样的间接性，…" leans on the sentence before; "…，因为 X，Y"
+            # may explain Y rather than what comes before
+        return split
+
+    def _cause(self, body):
         match = _ZH_CAUSE_RE.match(body)
         if match and match["marker"]:
             return Split(match["marker"], match["clause"], match["main"], True)
@@ -2149,10 +2177,12 @@ class Chinese(Language):
         """ "客户端不会同步临时文件" -> "为什么客户端不会同步临时文件？";  None unless the
         clause opens with a subject and a verb. "之所以会有 X" -> "为什么会有 X？" """
         if main.startswith("之所以") and len(main) <= 33 and not re.search(r"[，,：:]", main):
-            return self.fmt("q_why", clause=main[3:])
+            rest = main[3:]
+            return self.fmt("q_why", clause=rest) if rest.startswith(("会有", "有")) or \
+                self.why_question(rest, lower) else None  # "之所以说指针" -> no question
         match = re.match(r"^(?P<subj>[^，,。；：:]{1,10}?)(?:不会|会|不能|能|是|不是|需要|必须|应该|要|"
                          r"可以|有|没有|不)", main)
-        if not match or not self._subject_ok(match["subj"]) or len(main) > 30 or \
+        if main.startswith(("有", "存在", "没有")) or not match or not self._subject_ok(match["subj"]) or len(main) > 30 or \
                 re.search(r"[，,：:]", main):
             return None
         return self.fmt("q_why", clause=main)
@@ -2165,6 +2195,9 @@ class Chinese(Language):
             return None
         clause, match = amounts[0]
         number, unit = match["number"], match["unit"]
+        if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如")) or \
+                re.search(r"[和、与及]", clause[:match.start()]):
+            return None  # "若…几条规则都不适用时？" asks nothing; "A 和 B 两个章节" gives the count
         if unit == "年" and re.fullmatch(r"\d{4}", number) or match.start() < 2 or \
                 clause.startswith(_ZH_NOT_SUBJECT + _ZH_MODALS + ("会", "能", "用")) or len(clause) < 6 or re.search(r"[：:]", clause):
             return None  # no subject before the amount: "几章超级长的内容？" asks nothing
@@ -2523,7 +2556,8 @@ def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
     return [f for f in section.facts if (f.kind == "sentence" or f.kind == "list_item" and
                                          f.text == _own_text(f))
             and not _DEPENDENT_START.match(f.text) and f.text not in repeated
-            and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))]
+            and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
+            and not re.search(r"[吗呢吧][。！]?$", f.text)]  # "…都应该显示吗。" asks
 
 
 # --- one generator per question type: each returns every honest candidate ----
@@ -2570,7 +2604,8 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
     conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)
     if statement.kind == "copula" or statement.rule and not conditional and \
             re.fullmatch(r"can|may|might|could", statement.rule.modal):
-        return question if _names_a_topic(statement.subject, section) else None
+        return question if _names_a_topic(statement.subject, section) and \
+            not _generic_subject(statement.subject, section) else None  # "what may GitHub do?"
     if statement.kind not in ("rule", "action"):
         return question
     if topic and _en_head(statement.subject) not in topic.lower() and \
@@ -2711,6 +2746,9 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     if not _opens_a_thought(sentences[0]) or any(
             not is_fact(s) or re.search(r"[!?！？{}]", s) for s in sentences):
         return []
+    if not any(_a_claim(s, section) for s in sentences) or any(
+            _strip_end(s) in (*section.heading_path, section.doc_title) for s in sentences):
+        return []  # "… Notice for Candidates" + "Table of Contents" is no text to sum up
     answer = " ".join(sentences)
     if estimate_tokens(answer) > SUMMARY_TOKENS:
         return []
@@ -2919,6 +2957,8 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
                 continue
             situation = split.clause
         else:
+            if "因为" in split.main or split.main.startswith("需要花"):
+                continue  # "需要花更多的时间…，因为…" says what it costs, not what to do
             if split.main.startswith(("请", "先", "要", "需要", "必须", "应该")):
                 ask, answer = "应该怎么做？", lang.sentence(split.main)
             elif statement and statement.kind == "rule":  # "Vue 则必须…": what Vue must do
@@ -3085,17 +3125,30 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
                 block.lead_in and len(block.lead_in.split()) + len(CJK_RE.findall(block.lead_in)) // 2 < 4:
             continue  # "the list" would not say which one, nor "the list after 'Removal'"
         lead = _strip_end(block.lead_in)
-        if len(section.lists) > 1 and len(lead) > 80:
-            continue  # "the list in the section" would not say which of them
-        question = lang.fmt("q_list", lead=lead, doc=lang.title(section)) \
-            if block.lead_in.endswith((":", "：")) and len(lead) <= 80 else \
-            lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list_plain",
-                     heading=section.heading, doc=lang.title(section))
+        question = _list_question(section, block, lead, lang)
+        if not question:
+            continue
         answer = lang.sentence(lang.T["join"].join(_strip_end(i) for i in block.items))
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
     return drafts
+
+
+def _list_question(section: Section, block: ListBlock, lead: str, lang: Language) -> str | None:
+    """The question naming a list by its lead-in and, since lead-ins repeat ("The following
+    conditions apply:" under two tiers), by its section; by the section alone only where
+    it has one list of real items, not labels ("使用模板；使用渲染函数")."""
+    doc = lang.title(section)
+    if block.lead_in.endswith((":", "：")) and len(lead) <= 80:
+        if section.heading == section.doc_title:
+            return lang.fmt("q_list", lead=lead, doc=doc)
+        return lang.fmt("q_list_under", lead=lead, heading=section.heading, doc=doc)
+    size = sum(len(i.split()) + len(CJK_RE.findall(i)) // 2 for i in block.items) / len(block.items)
+    if len(section.lists) > 1 or size < 4:
+        return None
+    return lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list_plain",
+                    heading=section.heading, doc=doc)
 
 
 @question_type("hypothetical", "hard", 5, (
@@ -3160,7 +3213,8 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
         bare = re.sub(r"`[^`]*`", "", f"{clause}，{main}")  # a listing's names anchor nothing
         return not re.search(r"必须|应该|应当|需要|请|建议|推荐|最好|尽量|不妨|可以|记得|不要|别|因为|"
                              r"或许|也许|可能|想要|如何|^[^，]{1,12}?(?:就是|是|指)", main) \
-            and not re.match(r"^(?:你|您|用户)?(?:想|希望|打算|需要|要|用|使用|是|在|有)", clause) \
+            and not re.match(r"^(?:你|您|用户)?(?:想|希望|打算|需要|要|用|使用|是|在|有|回想|还记得|记得|"
+                             r"看过|读过|注意到|回顾)", clause) \
             and len(CJK_RE.findall(clause)) >= 4 and _anchored(bare, section) \
             and not re.search(r"`[^`]{1,2}`", f"{clause}{main}")
     first = main.split()[0]
@@ -3174,9 +3228,18 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
         and not re.search(r"\botherwise\b", clause)
 
 
-# A finite verb, crudely: an auxiliary, or a word in -s or -ed after the first word.
+# A finite verb, crudely: an auxiliary, or a word in -s or -ed after the first word
+# (`_has_verb` also wants the -s word to be a known verb: "10 days before" has none).
 _EN_FINITE_RE = re.compile(r"\b(?:is|are|was|were|will|would|can|cannot|could|must|may|might|should|"
                            r"shall|has|have|had|does|do|did)\b|\s[a-z]+(?:s|ed)\b")
+_EN_AUX_RE = re.compile(r"\b(?:is|are|was|were|will|would|can|cannot|could|must|may|might|should|"
+                        r"shall|has|have|had|does|do|did|isn't|aren't|doesn't|don't|won't|can't)\b")
+
+
+def _has_verb(text: str) -> bool:
+    """ "The lamp stops at once." -> True;  "10 days before the AGM." -> False"""
+    return bool(_EN_AUX_RE.search(text)) or any(
+        w in _EN_VERB_FORMS or len(w) > 4 and w.endswith("ed") for w in re.findall(r"[a-z]+", text))
 
 
 @question_type("critical_analysis", "hard", 5, (
@@ -3190,6 +3253,8 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for fact in _sentence_facts(section, corpus):
         split = lang.qualifier(_own_text(fact))
+        if split and any(x.count("(") != x.count(")") for x in (split.main, split.clause)):
+            continue  # "overwrite files (binaries are excluded, unless ...)": cut in brackets
         if not split or len(split.main.split()) > 18 or len(split.main) > 110 or \
                 not _anchored(split.main, section) or len(split.clause.split()) < 3 and \
                 len(split.clause) < 8 or re.search(r"\b(?:certain|some) (?:cases|situations)\b|"
@@ -3236,7 +3301,7 @@ def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
                 re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
             continue  # no sentence says what it is for, or an include the reader cannot see
         if not re.search(r"[:：]$|\b(?:following|below|like this|as follows)\b|如下|下面|以下|这样",
-                         code.lead_in):
+                         code.lead_in) or re.search(r"首先|第一步|^First\b|\bfirst step\b", code.lead_in):
             continue  # a lead-in that does not point at the code may be followed by a
             # counter-example ("为了…，需要…" and then the listing that fails to compile)
         goal = lang.goal(code.lead_in)
@@ -3354,7 +3419,19 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
     return None
 
 
+def _a_claim(text: str, section: Section) -> bool:
+    """Whether a sentence states something a reader can judge: not a heading repeated in the
+    body ("4.4 End-User Takedowns."), not a fragment with no verb ("10 days before the AGM.")."""
+    if _strip_end(text) in section.heading_path or _strip_end(text) == section.doc_title:
+        return False
+    if section.language == "zh":
+        return len(CJK_RE.findall(text)) >= 8
+    return len(text.split()) >= 5 and _has_verb(text)
+
+
 def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draft | None:
+    if not _a_claim(text, section):
+        return None
     changed = lang.falsified(text)
     if not changed:
         return None  # a statement that could not be made false is not asked as true either
@@ -3534,11 +3611,33 @@ def _anchored(text: str, section: Section, own: bool = False) -> bool:
     return bool(set(_word_bag(text)) & set(_word_bag(around)))
 
 
+# Types whose question sets a situation or asks of one: a name from the section's listing
+# in it ("suppose `text` is not empty, what will `next` do?") means nothing without it.
+_SITUATION_TYPES = frozenset("application hypothetical cause_effect critical_analysis "
+                             "factual_recall fact_based".split())
+
+
+def _leans_on_listing(question: str, section: Section) -> bool:
+    """Whether a question names a variable or a literal of the section's example code
+    (`text`, `v1_iter`, `false`, `Some`) in a section that is not about an API."""
+    if heading_entity(section.heading) or not section.codes:
+        return False
+    around = " ".join((*section.heading_path, section.doc_title))
+    names = {n for n in re.findall(r"`([a-z_][a-z0-9_]*|true|false|None|Some|Ok|Err)`", question)
+             if n not in around}
+    if not names:
+        return False
+    listing = set(re.findall(r"[A-Za-z_]\w*", " ".join(c.code for c in section.codes)))
+    return bool(names & listing)
+
+
 def _chosen(section: Section, question_type: str, wanted: int, corpus: Corpus,
             seed: int) -> list[QAPair]:
     """Up to `wanted` of the type's candidates in the section, picked by the seed."""
     candidates = [d for d in QUESTION_TYPES[question_type](section, corpus)
-                  if question_type == "contextual_ambiguity" or self_contained(d.question, section)]
+                  if question_type == "contextual_ambiguity" or self_contained(d.question, section)
+                  and not (question_type in _SITUATION_TYPES and
+                           _leans_on_listing(d.question, section))]
     unique = list({d.question: d for d in candidates}.values())
     rng = random.Random(f"{seed}:{section.key}:{question_type}")
     chosen = unique if len(unique) <= wanted else rng.sample(unique, wanted)

@@ -633,3 +633,95 @@ def test_a_version_badge_is_no_chinese_fact_question():
 ])
 def test_fact_based_skips_sentences_whose_question_would_be_garbled_or_broad(text):
     assert drafts_of("fact_based", f"{text}\n") == []
+
+
+# --- the shapes blind readers marked wrong (grading round 8, two samples) ----------
+
+
+def test_a_why_question_needs_what_zhi_suo_yi_explains():
+    assert drafts_of("cause_effect", "# 指针混叠\n之所以说指针，是因为指针这个概念更方便跟规则关联。\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "# 宏和函数\n由于这样的间接性，宏定义通常要比函数定义更难阅读。",  # leans on the sentence before
+    "# try_recv\n`try_recv`会尝试立即读取一次消息，因为消息没有发出，此次读取最终会报错。",
+    "# 注意事项\n由于浏览器的解析限制，有一些需要注意的事项。",  # existential: why "有"?
+])
+def test_chinese_causes_that_explain_something_else_are_not_asked(text):
+    assert drafts_of("cause_effect", f"{text}\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "# 消除规则\n若编译器发现三条规则都不适用时，就会报错。",  # the amount sits in a condition
+    "# 组合式函数\n文档建议重新阅读响应性基础和生命周期钩子两个章节。",  # the items it counts are named
+])
+def test_chinese_amounts_in_conditions_or_of_named_items_are_not_asked(text):
+    assert drafts_of("factual_recall", f"{text}\n") == []
+
+
+def test_a_reflective_condition_is_no_situation():
+    text = "# 切片类型\n如果你回想第 4 章的切片部分，切片数据结构会储存开始位置和长度。\n"
+    assert drafts_of("hypothetical", text) == []
+
+
+def test_a_cost_is_no_instruction():
+    text = ("# unwrap 与 expect\n如果在多处使用 `unwrap`，则需要花更多的时间来分析是哪一个 `unwrap` "
+            "造成了 panic。\n")
+    assert drafts_of("application", text) == []
+
+
+@pytest.mark.parametrize("text", ["4.4 End-User Takedowns.", "10 days before the AGM."])
+def test_no_true_false_is_made_of_a_heading_or_a_fragment(text):
+    assert not [d for d in drafts_of("true_false_fill_blank", f"# Takedowns\n{text}\n") if not d.key]
+
+
+def test_no_summary_of_a_title_and_a_table_of_contents():
+    text = "# Notice for Candidates\nNotice for Candidates. Table of Contents.\n"
+    assert drafts_of("section_summary", text) == []
+
+
+def test_what_the_documents_own_name_may_do_is_not_asked():
+    text = "# 4. Takedowns\nGitHub may review or test your Listing for compliance with this Agreement.\n"
+    docs, corpus = corpus_of(text)
+    section = docs[0].sections[0]
+    section = gsd.dataclasses.replace(section, doc_title="GitHub Marketplace Developer Agreement")
+    assert [d for d in gsd.gen_fact_based(section, corpus) if "what may GitHub do" in d.question] == []
+
+
+def test_an_exception_cut_inside_brackets_is_not_asked():
+    text = ("# Installing casks\nWhen installing casks, overwrite existing files (binaries are excluded, "
+            "unless originally from the same cask).\n")
+    assert drafts_of("critical_analysis", text) == []
+
+
+def test_an_object_with_a_second_predicate_is_no_answer():
+    text = "# The `brew tap` command\nHomebrew deletes the local repositories and no longer loads their contents.\n"
+    assert not [d for d in drafts_of("fact_based", text) if "delete" in d.question]
+
+
+def test_a_first_step_is_no_answer_to_the_whole_how():
+    text = ("# 依赖覆盖\n为了修复 `uuid` 的问题，首先需要将 `uuid` 的源码克隆到本地，如下所示：\n\n```\ngit clone "
+            "https://example.com/uuid\n```\n")
+    assert drafts_of("technical_explanation", text) == []
+
+
+def test_a_repeated_lead_in_is_asked_with_its_section():
+    text = ("# Tiers\n## Tier 2\nThe following conditions typically apply:\n\n- builds may fail\n"
+            "- tests may be skipped\n- support is best effort\n")
+    questions = [d.question for d in drafts_under("summarization", text, "Tier 2")]
+    assert questions and all('"Tier 2"' in q for q in questions)
+
+
+def test_a_list_of_labels_is_not_summed_up_without_its_lead_in():
+    text = "# 注入 HTML\n在你知道 HTML 安全的情况下，你还是可以显式地渲染 HTML 内容。\n\n- 使用模板\n- 使用渲染函数\n- 使用 JSX\n"
+    assert drafts_of("summarization", text) == []
+
+
+def test_a_situation_built_on_a_listings_variable_is_not_asked():
+    text = ("# Using `?` with `Option`\nIf `text` is not the empty string, `next` will return the "
+            "first line.\n\n```rust\nfn last_char(text: &str) -> Option<char> {\n    text.lines()."
+            "next()?.chars().last()\n}\n```\n")
+    docs, corpus = corpus_of(text)
+    pairs = gsd._chosen(docs[0].sections[0], "hypothetical", 5, corpus, 1)
+    assert pairs == []
+    assert gsd._leans_on_listing("what happens if `text` is not the empty string?", docs[0].sections[0])
