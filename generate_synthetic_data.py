@@ -1696,6 +1696,9 @@ class English(Language):
         match = _EN_QUALIFIER_RE.match(body)
         if not match or len(match["main"].split()) < 3 or len(match["clause"].split()) < 2:
             return None
+        if match["marker"] == "except" and not re.search(r",\s*except$", body[:match.end("marker")]):
+            return None  # "no further errors except from `_destroy()` may be emitted": a
+            # preposition inside a phrase, no exception to the whole statement
         return Split(match["marker"], match["clause"], match["main"], False)
 
     def why_question(self, main: str, lower) -> str | None:
@@ -1903,13 +1906,14 @@ these those is are was were be been can may must should will would not also""".s
 
 _ZH_CLAUSE_END = "。！？；"
 _ZH_NUMERAL = "零一二两三四五六七八九十百千万"
-_ZH_MEASURES = ("个", "种", "条", "次", "天", "小时", "分钟", "秒", "毫秒", "周", "个月", "位",
+_ZH_MEASURES = ("个", "个小时", "种", "条", "次", "天", "小时", "分钟", "秒", "毫秒", "周", "个月", "位",
                 "字节", "行", "名", "人", "项", "倍", "元", "步", "层", "章", "节", "件", "类",
                 "组", "列", "页", "岁", "米", "公里", "千克", "克", "度", "年")
 # An amount: digits, or Chinese numerals other than a lone "一" (mostly an article: 一个例子).
 _ZH_AMOUNT_RE = re.compile(
-    rf"(?<![第A-Za-z0-9_.{_ZH_NUMERAL}])(?P<number>\d+(?:\.\d+)?|(?!一(?![{_ZH_NUMERAL}]))"
-    rf"[{_ZH_NUMERAL}]+)\s?(?P<unit>{'|'.join(_ZH_MEASURES)}|%|KB|MB|GB|TB|ms|MiB|GiB)")
+    rf"(?<![第A-Za-z0-9_.{_ZH_NUMERAL}])(?<!第 )(?P<number>\d+(?:\.\d+)?|(?!一(?![{_ZH_NUMERAL}]))"
+    rf"[{_ZH_NUMERAL}]+)\s?(?P<unit>{'|'.join(sorted(_ZH_MEASURES, key=len, reverse=True))}|"
+    rf"%|KB|MB|GB|TB|ms|MiB|GiB)")
 # Obligations and prohibitions only: "可以" and "能够" as often say "can be divided into".
 _ZH_MODALS = ("必须", "应当", "应该", "需要", "不得", "不能", "不可以", "不应该", "不要", "禁止")
 _ZH_RULE_RE = re.compile(rf"^(?P<subj>[^，,。；：:！？“”\"]{{1,16}}?)(?P<modal>{'|'.join(_ZH_MODALS)})"
@@ -2102,7 +2106,7 @@ class Chinese(Language):
         obj = action and self._clause(action["obj"])
         if obj and self._subject_ok(action["subj"]) and len(obj) >= 2 and \
                 not re.search(r"是|指|被|在|任何|所有|每个", action["subj"]) and \
-                not obj.startswith(("的", "是", "了", "得")) and "而" not in obj:
+                not obj.startswith(("的", "是", "了", "得", "后", "过", "着", "时", "中")) and "而" not in obj:
             subject, verb = action["subj"].strip(), action["verb"]
             return Statement("action", subject, f"{subject}{verb}什么？", self.sentence(f"{verb}{obj}"),
                              self.fmt("why_action", subject=subject, verb=verb), f"{verb}{obj}")
@@ -2182,7 +2186,7 @@ class Chinese(Language):
                 self.why_question(rest, lower) else None  # "之所以说指针" -> no question
         match = re.match(r"^(?P<subj>[^，,。；：:]{1,10}?)(?:不会|会|不能|能|是|不是|需要|必须|应该|要|"
                          r"可以|有|没有|不)", main)
-        if main.startswith(("有", "存在", "没有")) or not match or not self._subject_ok(match["subj"]) or len(main) > 30 or \
+        if main.startswith(("有", "存在", "没有")) or re.search(r"毕竟|其实|当然|作者|笔者", main) or not match or not self._subject_ok(match["subj"]) or len(main) > 30 or \
                 re.search(r"[，,：:]", main):
             return None
         return self.fmt("q_why", clause=main)
@@ -2195,8 +2199,8 @@ class Chinese(Language):
             return None
         clause, match = amounts[0]
         number, unit = match["number"], match["unit"]
-        if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如")) or \
-                re.search(r"[和、与及]", clause[:match.start()]):
+        if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如", "是", "作者", "笔者")) or \
+                re.search(r"[和、与及+/]", clause[:match.start()]) or clause[:match.start()].count("`") >= 4:
             return None  # "若…几条规则都不适用时？" asks nothing; "A 和 B 两个章节" gives the count
         if unit == "年" and re.fullmatch(r"\d{4}", number) or match.start() < 2 or \
                 clause.startswith(_ZH_NOT_SUBJECT + _ZH_MODALS + ("会", "能", "用")) or len(clause) < 6 or re.search(r"[：:]", clause):
@@ -2557,7 +2561,7 @@ def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
                                          f.text == _own_text(f))
             and not _DEPENDENT_START.match(f.text) and f.text not in repeated
             and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
-            and not re.search(r"[吗呢吧][。！]?$", f.text)]  # "…都应该显示吗。" asks
+            and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)]  # "…显示吗。", "…?" ask
 
 
 # --- one generator per question type: each returns every honest candidate ----
@@ -2574,9 +2578,13 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
     entity = heading_entity(section.heading)
     drafts = _question_heading(section, lang)
     topic = _heading_topic(section, corpus)
-    for fact in _sentence_facts(section, corpus):
+    own = _sentence_facts(section, corpus)
+    items = [f for f in section.facts if f.kind == "list_item" and f not in own and
+             _PARAMETER_RE.match(f.text.rsplit(" — ", 1)[-1])]  # "`options` {Object} — `x` {…}"
+    for fact in own + items:
         text = _own_text(fact)
-        statement = lang.statement(text, entity, lower) or _parameter(text, entity, lang)
+        statement = (fact in own and lang.statement(text, entity, lower)) or \
+            _parameter(fact, entity, lang, section.heading)
         question = statement and _fact_question(statement, text, section, corpus, topic)
         if question:
             drafts.append(Draft(lang.frame(section, question, statement.answer), statement.answer,
@@ -2682,20 +2690,44 @@ def _question_heading(section: Section, lang: Language) -> list[Draft]:
                                                lang.fmt("why_question_heading")))]
 
 
-_PARAMETER_RE = re.compile(r"^(?P<name>`[^`]+`)\s*[{<](?P<types>[^}>]+)[}>].*?\bDefault:\s*"
-                           r"(?P<default>`[^`]+`)")
+_PARAMETER_RE = re.compile(r"^(?P<name>`[^`]+`)\s*[{<](?P<types>[^}>]+)[}>](?:.*?\bDefault:\s*"
+                           r"(?P<default>`[^`]+`))?")
 
 
-def _parameter(text: str, entity: str, lang: Language) -> Statement | None:
-    """An API parameter item with its default: "`encoding` {string} Default: `'utf8'`"
-    under `fs.readFile()` -> "what is the default of `encoding` in `fs.readFile()`?"."""
+def _parameter(fact: Fact, entity: str, lang: Language, heading: str = "") -> Statement | None:
+    """An argument item of an API call: its default, else its type. "`encoding` {string}
+    Default: `'utf8'`" under `fs.readFile(path[, options])`'s `options` -> "what is the
+    default of `encoding` in the `options` argument of `fs.readFile()`?";  "`path`
+    {string|Buffer|URL}" -> "what type is the `path` argument of `fs.readFile()`?" /
+    "`string`, `Buffer` or `URL`." Items the signature does not name (properties, return
+    values) and plain `Function` callbacks get none."""
+    text = fact.text.rsplit(" — ", 1)[-1]  # not _own_text: "Default: x" is no label
     match = _PARAMETER_RE.match(text)
-    if not match or not entity or lang.code != "en":
+    signature = re.search(r"\(([^)]*)\)", heading)
+    if not match or not entity.endswith("()`") or lang.code != "en" or not signature:
         return None
-    return Statement("entity", match["name"], f"what is the default of {match['name']} in "
-                     f"{entity}?", f"{match['default']}.",
-                     f"The item for {match['name']} gives its default.",
-                     f"defaults to {match['default']}")
+    name, owner = match["name"], match["name"]
+    if fact.kind == "list_item" and text != fact.text:  # an item of "`options` {Object}"
+        parent = re.match(r"^(`[^`]+`)\s*\{", fact.text.rsplit(" — ", 1)[0].rsplit(" — ", 1)[-1])
+        if not parent:
+            return None
+        owner = parent.group(1)
+    if not re.search(rf"\b{re.escape(owner.strip('`'))}\b", signature.group(1)):
+        return None
+    where = f"the {owner} argument of {entity}" if owner != name else entity
+    if match["default"]:
+        return Statement("entity", name, f"what is the default of {name} in {where}?",
+                         f"{match['default']}.", f"The item for {name} gives its default.",
+                         f"defaults to {match['default']}")
+    types = [f"`{t.strip()}`" for t in match["types"].split("|") if t.strip()]
+    if not types or any(t in ("`any`", "`*`") for t in types) or len(types) > 6 or \
+            types == ["`Function`"] or any(t.strip("`[]").lower() in name.lower() for t in types):
+        return None  # "`callback` is a `Function`", "`string` is a `string`" teach nothing
+    said = types[0] if len(types) == 1 else f"{', '.join(types[:-1])} or {types[-1]}"
+    question = f"what type is the {name} argument of {entity}?" if owner == name else \
+        f"what type is {name} in {where}?"
+    return Statement("entity", name, question, f"{said}.",
+                     f"The item for {name} gives its type in braces.", f"is {said}")
 
 
 def _row_labels(table: Table) -> bool:
@@ -2951,7 +2983,9 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
             if statement and statement.kind == "rule" and not \
                     statement.rule.predicate.startswith(("only ", "also ")):
                 ask, answer = _capitalize(statement.question), statement.answer
-            elif lang.is_instruction(split.main):
+            elif lang.is_instruction(split.main) and not re.search(r"`-", split.clause) and \
+                    not heading_entity(section.heading):
+                # "if `--json` is passed, print JSON": an option's effect, no instruction
                 ask, answer = "What should you do?", lang.sentence(split.main)
             else:
                 continue
@@ -3084,6 +3118,8 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
             continue  # a question that copies a long sentence is no question a person asks
         if split and re.search(r"结果|输出|打印|\b(?:output|result|prints?|printed)\b", split.main):
             continue  # "why is the result `[object Object]1`?" needs the example it ran
+        if split and split.marker in ("so that", "in order to") and lang.is_instruction(split.main):
+            continue  # "write the API so that ..." says how to write it, not why
         if split:
             if split.marker in ("results in", "leads to", "causes"):
                 question = lang.fmt("q_result", clause=lower(split.main))
@@ -3128,7 +3164,8 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
         question = _list_question(section, block, lead, lang)
         if not question:
             continue
-        answer = lang.sentence(lang.T["join"].join(_strip_end(i) for i in block.items))
+        answer = lang.sentence(lang.T["join"].join(
+            re.sub(r"(?:,\s*(?:and|or))?[,，、\s]*$", "", _strip_end(i)) for i in block.items))
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
@@ -3205,10 +3242,15 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
                               lang.code == "en" and not _EN_FINITE_RE.search(main)):
         return False  # a trailing condition may bind a last part or a relative clause only
         # ("adds a context that will be used if ..."), or mean "whether" ("determines if")
-    if re.match(r"^(?:[^,]{1,30}, )?(?:or|and) ", main):
+    if re.match(r"^(?:[^,]{1,30},\s*)*(?:or|and) ", main):
         return False  # "If it ends with `break`, `throw`, or `return`, ...": cut inside a list
     if re.search(r"\b(?:is|are)(?: not|n't)\b", main):
         return False  # "handlers are not a substitute for ... when an error occurs": a claim
+    subject_code = re.match(r"^`([^`]+)`", main)
+    names = re.findall(r"\w+", subject_code.group(1)) if subject_code else []
+    if names and names[-1] not in f"{clause} {' '.join(section.heading_path)}":
+        return False  # "once the future completes, `block_on` returns ...": the question
+        # would not say whose behaviour it asks about
     if lang.code == "zh":
         bare = re.sub(r"`[^`]*`", "", f"{clause}，{main}")  # a listing's names anchor nothing
         return not re.search(r"必须|应该|应当|需要|请|建议|推荐|最好|尽量|不妨|可以|记得|不要|别|因为|"
@@ -3278,8 +3320,11 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             answer = lang.sentence(f"only if {split.clause}" if lang.code == "en"
                                    else f"只有{split.clause}")
         else:  # except, unless, 除非
-            if lang.is_instruction(split.main):
-                continue  # "the statement that use `CPPFLAGS` ..." is no statement
+            if lang.is_instruction(split.main) or re.search(
+                    r"\b(?:unless|except)\b|除非|^(?:In other words|That is|For example|However)\b",
+                    split.main):
+                continue  # "the statement that use `CPPFLAGS`", "… that unless otherwise
+                # specified …", "… that in other words, …": no statement to qualify
             question = lang.fmt("q_exception", clause=lower(split.main))
             answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
                                    else f"{split.marker}{split.clause}")
@@ -3300,6 +3345,9 @@ def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
         if not code.lead_in or not code.code.strip() or len(code.code) > 2000 or \
                 re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
             continue  # no sentence says what it is for, or an include the reader cannot see
+        if re.search(r"WRONG|别这么做|不要这样|错误示例|编译错误|无法编译|(?:does not|doesn't|won't) compile",
+                     code.code + code.lead_in):
+            continue  # the document's counter-example, not its answer
         if not re.search(r"[:：]$|\b(?:following|below|like this|as follows)\b|如下|下面|以下|这样",
                          code.lead_in) or re.search(r"首先|第一步|^First\b|\bfirst step\b", code.lead_in):
             continue  # a lead-in that does not point at the code may be followed by a
@@ -3631,13 +3679,22 @@ def _leans_on_listing(question: str, section: Section) -> bool:
     return bool(names & listing)
 
 
+def _askable(draft: Draft, section: Section, question_type: str) -> bool:
+    """The checks every candidate passes: whole code spans, a question that stands alone
+    (a reference question quotes its sentence on purpose), and no situation built on the
+    section's example code."""
+    if draft.question.count("`") % 2 or draft.answer.count("`") % 2:
+        return False  # "why will the message be `<cask> is deprecated?": a span cut open
+    if question_type != "contextual_ambiguity" and not self_contained(draft.question, section):
+        return False
+    return not (question_type in _SITUATION_TYPES and _leans_on_listing(draft.question, section))
+
+
 def _chosen(section: Section, question_type: str, wanted: int, corpus: Corpus,
             seed: int) -> list[QAPair]:
     """Up to `wanted` of the type's candidates in the section, picked by the seed."""
     candidates = [d for d in QUESTION_TYPES[question_type](section, corpus)
-                  if question_type == "contextual_ambiguity" or self_contained(d.question, section)
-                  and not (question_type in _SITUATION_TYPES and
-                           _leans_on_listing(d.question, section))]
+                  if _askable(d, section, question_type)]
     unique = list({d.question: d for d in candidates}.values())
     rng = random.Random(f"{seed}:{section.key}:{question_type}")
     chosen = unique if len(unique) <= wanted else rng.sample(unique, wanted)

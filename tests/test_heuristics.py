@@ -725,3 +725,93 @@ def test_a_situation_built_on_a_listings_variable_is_not_asked():
     pairs = gsd._chosen(docs[0].sections[0], "hypothetical", 5, corpus, 1)
     assert pairs == []
     assert gsd._leans_on_listing("what happens if `text` is not the empty string?", docs[0].sections[0])
+
+
+# --- the shapes blind readers marked wrong (grading round 9, two samples) ----------
+
+
+def test_an_api_argument_is_asked_by_its_type_or_default():
+    text = ("# `fs.readFile(path[, options], callback)`\n- `path` {string|Buffer|URL} filename\n"
+            "- `options` {Object}\n  - `encoding` {string|null} **Default:** `null`\n"
+            "- `callback` {Function}\n")
+    asked = {re.sub(r"^.*?, (?=what)", "", d.question): d.answer for d in drafts_of("fact_based", text)}
+    assert asked.get("what type is the `path` argument of `fs.readFile()`?") == \
+        "`string`, `Buffer` or `URL`.", asked
+    assert asked.get("what is the default of `encoding` in the `options` argument of "
+                     "`fs.readFile()`?") == "`null`.", asked
+    assert not [q for q in asked if "`callback`" in q]  # "a `Function`" teaches nothing
+
+
+def test_a_property_item_is_no_argument():
+    text = "# `fs.stat(path)`\n- `mode` {integer} the file mode\n"
+    assert not [d for d in drafts_of("fact_based", text) if "`mode`" in d.question]
+
+
+def test_a_question_never_cuts_a_code_span_open():
+    draft = gsd.Draft("why will the info message be `<cask> is deprecated?", "Because.", ("a", "b", "c"))
+    docs, _ = corpus_of("# Casks\nA cask may be deprecated.\n")
+    assert not gsd._askable(draft, docs[0].sections[0], "cause_effect")
+
+
+def test_a_rhetorical_question_is_no_fact():
+    docs, corpus = corpus_of("# Futures\nWhat should we do when the future is still `Pending`? "
+                             "The runtime polls it again later.\n")
+    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    assert texts == ["The runtime polls it again later."]
+
+
+def test_a_condition_cut_inside_a_list_of_values_is_no_event():
+    text = "# Matching ranges\nIf the number is `1`, `2`, `3`, `4`, or `5`, the first arm will match.\n"
+    assert drafts_of("hypothetical", text) == []
+
+
+def test_code_the_document_marks_wrong_is_no_answer():
+    text = ("# 同时看书和听歌\n要同时看书和听歌，可以这样写：\n\n```rust\n// WRONG -- 别这么做\nread_book().await;"
+            "\nlisten().await;\n```\n")
+    assert drafts_of("technical_explanation", text) == []
+
+
+def test_a_chinese_verb_followed_by_hou_takes_no_object():
+    assert drafts_of("fact_based", "# 预渲染\n预渲染的页面生成后作为静态 HTML 文件被服务器托管。\n") == []
+
+
+def test_an_option_description_is_no_instruction():
+    text = "# `info` [`options`]\nIf `--json` is passed, print a JSON representation of the formula.\n"
+    assert not [d for d in drafts_of("application", text) if "What should you do" in d.question]
+
+
+def test_an_instruction_with_so_that_is_no_reason():
+    text = "# Writing the API\nWrite the API of the code so that it is structured the way you want to call it.\n"
+    assert drafts_of("cause_effect", text) == []
+
+
+def test_a_consequence_whose_subject_the_question_never_names_is_not_asked():
+    text = "# Futures and async\nOnce the future completes, `block_on` returns the value it produced.\n"
+    assert drafts_of("hypothetical", text) == []
+
+
+def test_except_inside_a_phrase_is_no_exception():
+    text = ("# `writable.destroy()`\nOnce `destroy()` has been called any further calls will be a "
+            "no-op and no further errors except from `_destroy()` may be emitted.\n")
+    assert drafts_of("critical_analysis", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "# 原子类型\n毕竟正确的值是`3`，因为两个线程各加了一次。",  # filler 毕竟
+    "# 性能\n作者足足花了 4 个小时，才找到这个问题。",
+])
+def test_chinese_filler_and_author_anecdotes_are_not_asked(text):
+    assert drafts_of("cause_effect", f"{text}\n") == [] and drafts_of("factual_recall", f"{text}\n") == []
+
+
+def test_a_chinese_chapter_number_is_no_amount_and_hours_keep_their_unit():
+    zh = gsd.LANGUAGES["zh"]
+    assert zh.quantity("本书在第 12 章构建了一个命令行工具。", str.lower) is None
+    found = zh.quantity("这次构建大约需要 4 个小时才能完成。", str.lower)
+    assert found is None or found[0] == "4 个小时"
+
+
+def test_a_list_item_keeps_no_trailing_conjunction():
+    text = "# Platforms\nBottles are built for these platforms:\n\n- Apple Silicon,\n- Intel, and\n- Linux\n"
+    drafts = drafts_of("summarization", text)
+    assert drafts and drafts[0].answer == "Apple Silicon; Intel; Linux."
