@@ -2548,8 +2548,13 @@ def _language(section: Section) -> Language:
 
 _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She|Its|Their|"
                               r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
-                              r"Otherwise|Instead|In that case|In this case)\b|[a-z]|[:;,.)\]—–-]|"
-                              r"这|它|此|该|其|上述|以上|因此|所以|否则)")
+                              r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
+                              r"Finally)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
+                              r"接着|然后|接下来|现在|下面|考虑|最后)")
+
+
+# A sentence about a numbered listing or figure: the reader of the question never sees it.
+_LISTING_REF_RE = re.compile(r"\b(?:Listing|Figure) \d+-\d+|示例 ?\d+-\d+|图 ?\d+-\d+")
 
 
 def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
@@ -2561,7 +2566,8 @@ def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
                                          f.text == _own_text(f))
             and not _DEPENDENT_START.match(f.text) and f.text not in repeated
             and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
-            and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)]  # "…显示吗。", "…?" ask
+            and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
+            and not _LISTING_REF_RE.search(f.text)]  # "the program in Listing 4-8" is unseen
 
 
 # --- one generator per question type: each returns every honest candidate ----

@@ -815,3 +815,13 @@ def test_a_list_item_keeps_no_trailing_conjunction():
     text = "# Platforms\nBottles are built for these platforms:\n\n- Apple Silicon,\n- Intel, and\n- Linux\n"
     drafts = drafts_of("summarization", text)
     assert drafts and drafts[0].answer == "Apple Silicon; Intel; Linux."
+
+
+@pytest.mark.parametrize("text", [
+    "Consider the program in Listing 4-8 that uses the `first_word` function.",
+    "Then the loop calls `break` to stop.",
+    "接着你的代码可以有处理 `Some` 或 `None` 的逻辑。",
+])
+def test_sentences_that_lean_on_a_listing_or_on_what_came_before_are_no_facts(text):
+    docs, corpus = corpus_of(f"# Loops\n{text}\n")
+    assert gsd._sentence_facts(docs[0].sections[0], corpus) == []
