@@ -1393,7 +1393,7 @@ _EN_ADVERB_SUBJECTS = frozenset("always never often usually sometimes also only 
 
 
 _EN_SUBORDINATORS = frozenset("since because although though even unless whereas once while "
-                              "until whether".split())
+                              "until whether what whatever".split())
 
 
 def _plain_subject(subject: str) -> bool:
@@ -2054,9 +2054,9 @@ class Chinese(Language):
         if re.search(r"[也为把给向从将\-—]|输出|结果|示例|例子|表示|回过头|最好|提供|支持|用于|需要|可以|"
                      r"期望|希望", subject) or \
                 subject.startswith(("一些", "有些", "某些", "很多", "许多", "第", "没有", "没", "所有",
-                                    "全部", "每个", "任何")) or \
+                                    "全部", "每个", "任何", "一个", "一种")) or \
                 subject.endswith(("无法", "不能", "不会", "不", "没有", "未", "其实", "实际上", "可能",
-                                  "总是", "往往")):
+                                  "总是", "往往", "中", "里", "内", "时", "后")):
             return False  # "Vue 为使用和创建", "ES 模块动态导入也", "一些程序", "没有", "`pub` -",
             # "显式寄存器操作数无法", "Profile 其实": no subject a question can name
         return 1 <= len(subject) <= 12 and not subject.startswith(_ZH_NOT_SUBJECT) and \
@@ -2150,7 +2150,7 @@ class Chinese(Language):
         if body.count("(") != body.count(")") or body.count("（") != body.count("）"):
             return None  # a parenthesis the sentence never closes
         split = self._cause(body)
-        if split and (split.leading and re.search(r"这|那|此|其|上述", split.clause) or
+        if split and (split.leading and re.search(r"这|那|此|其|上述|我们|你", split.clause) or
                       not split.leading and re.search(r"[，,]", split.clause)):
             return None  # "由于这样的间接性，…" leans on the sentence before; "…，因为 X，Y"
             # may explain Y rather than what comes before
@@ -2199,6 +2199,8 @@ class Chinese(Language):
             return None
         clause, match = amounts[0]
         number, unit = match["number"], match["unit"]
+        if clause != clauses[0]:
+            return None  # "在一些语言中，…几个值…" would lose the scope its first clause sets
         if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如", "是", "作者", "笔者")) or \
                 re.search(r"[和、与及+/]", clause[:match.start()]) or clause[:match.start()].count("`") >= 4:
             return None  # "若…几条规则都不适用时？" asks nothing; "A 和 B 两个章节" gives the count
@@ -2230,8 +2232,7 @@ class Chinese(Language):
         body = text.rstrip(_ZH_CLAUSE_END + ".")
         for word, negated in _ZH_NEGATABLE:
             match = re.match(rf"^(?P<subj>[^，,。；：:！？]{{1,16}}?){word}", body)
-            if match and self._subject_ok(match["subj"]) and word != "是" or \
-                    (match and word == "是" and _ZH_IS_RE.match(body)):
+            if match and self._subject_ok(match["subj"]) and (word != "是" or _ZH_IS_RE.match(body)):
                 at = match.end() - len(word)
                 return text[:at] + negated + text[at + len(word):], word, negated
         return None
@@ -2380,7 +2381,7 @@ def heading_entity(heading: str) -> str:
     "Class: `fs.Dir`" -> "`fs.Dir`";  "Event: `'close'`" -> "the `'close'` event";
     "`gist-logs` [`--new-issue`] `formula`" -> "`gist-logs`";  "Parking" -> ""
     """
-    command = re.match(r"^`(?P<name>[\w][\w:.-]*)`(?:\s+(?:\[[^\]]*\]|`[^`]*`|\.\.\.|\|))+\s*$",
+    command = re.match(r"^`(?P<name>[\w-][\w:.-]*)`(?:\s+(?:\[[^\]]*\]|`[^`]*`|\.\.\.|\|))+\s*$",
                        heading)
     if command:
         return f"`{command['name']}`"
@@ -2563,7 +2564,8 @@ def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
     boilerplate the document repeats in many sections ("Returns `napi_ok` if ...")."""
     repeated = corpus.boilerplate(section.source)
     return [f for f in section.facts if (f.kind == "sentence" or f.kind == "list_item" and
-                                         f.text == _own_text(f))
+                                         f.text == _own_text(f) and
+                                         not re.search(r"\S[:：]\s*[A-Z`\u4e00-\u9fff]", f.text))
             and not _DEPENDENT_START.match(f.text) and f.text not in repeated
             and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
@@ -2579,7 +2581,9 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
     """A question per fact whose shape allows one: the rule's subject and modal, the verb's
     object, a definition, what an API section's subject does; the section's heading when it
     is a question. "Riders must wear a helmet." -> "According to "Bylaw", what must riders
-    do?" / "They must wear a helmet." A fact with no such shape gets no question."""
+    do?" / "They must wear a helmet." A fact with no such shape gets no question. Of an
+    API call's arguments, every default is asked but at most two types, so that a long
+    options list does not turn the section into a type quiz."""
     lang, lower = _language(section), corpus.lower(section)
     entity = heading_entity(section.heading)
     drafts = _question_heading(section, lang)
@@ -2587,10 +2591,15 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
     own = _sentence_facts(section, corpus)
     items = [f for f in section.facts if f.kind == "list_item" and f not in own and
              _PARAMETER_RE.match(f.text.rsplit(" — ", 1)[-1])]  # "`options` {Object} — `x` {…}"
+    types = 0
     for fact in own + items:
         text = _own_text(fact)
         statement = (fact in own and lang.statement(text, entity, lower)) or \
             _parameter(fact, entity, lang, section.heading)
+        if statement and statement.question.startswith("what type is"):
+            types += 1
+            if types > 2:
+                continue
         question = statement and _fact_question(statement, text, section, corpus, topic)
         if question:
             drafts.append(Draft(lang.frame(section, question, statement.answer), statement.answer,
@@ -2990,7 +2999,7 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
                     statement.rule.predicate.startswith(("only ", "also ")):
                 ask, answer = _capitalize(statement.question), statement.answer
             elif lang.is_instruction(split.main) and not re.search(r"`-", split.clause) and \
-                    not heading_entity(section.heading):
+                    not heading_entity(section.heading) and not section.heading.startswith("`"):
                 # "if `--json` is passed, print JSON": an option's effect, no instruction
                 ask, answer = "What should you do?", lang.sentence(split.main)
             else:
@@ -3124,7 +3133,8 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
             continue  # a question that copies a long sentence is no question a person asks
         if split and re.search(r"结果|输出|打印|\b(?:output|result|prints?|printed)\b", split.main):
             continue  # "why is the result `[object Object]1`?" needs the example it ran
-        if split and split.marker in ("so that", "in order to") and lang.is_instruction(split.main):
+        if split and split.marker in ("so that", "in order to") and (
+                lang.is_instruction(split.main) or re.search(r"\b(?:is|are)\b", split.main)):
             continue  # "write the API so that ..." says how to write it, not why
         if split:
             if split.marker in ("results in", "leads to", "causes"):
@@ -3171,7 +3181,7 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
         if not question:
             continue
         answer = lang.sentence(lang.T["join"].join(
-            re.sub(r"(?:,\s*(?:and|or))?[,，、\s]*$", "", _strip_end(i)) for i in block.items))
+            re.sub(r"(?:[,;]?\s*\b(?:and|or))?[,;，、\s]*$", "", _strip_end(i)) for i in block.items))
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
@@ -3187,9 +3197,10 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
         if section.heading == section.doc_title:
             return lang.fmt("q_list", lead=lead, doc=doc)
         return lang.fmt("q_list_under", lead=lead, heading=section.heading, doc=doc)
-    size = sum(len(i.split()) + len(CJK_RE.findall(i)) // 2 for i in block.items) / len(block.items)
-    if len(section.lists) > 1 or size < 4:
-        return None
+    size = sum(len(re.findall(r"[A-Za-z0-9_`]+", i)) + len(CJK_RE.findall(i)) / 2.5
+               for i in block.items) / len(block.items)
+    if len(section.lists) > 1 or size < 4 or len(section.codes) >= len(block.items):
+        return None  # labels ("使用模板", one per code block that follows) are no content
     return lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list_plain",
                     heading=section.heading, doc=doc)
 
@@ -3260,7 +3271,8 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
     if lang.code == "zh":
         bare = re.sub(r"`[^`]*`", "", f"{clause}，{main}")  # a listing's names anchor nothing
         return not re.search(r"必须|应该|应当|需要|请|建议|推荐|最好|尽量|不妨|可以|记得|不要|别|因为|"
-                             r"或许|也许|可能|想要|如何|^[^，]{1,12}?(?:就是|是|指)", main) \
+                             r"或许|也许|可能|想要|如何|烦人|麻烦|方便|简单|困难|有用|更好|"
+                             r"^[^，]{1,12}?(?:就是|是|指)", main) \
             and not re.match(r"^(?:你|您|用户)?(?:想|希望|打算|需要|要|用|使用|是|在|有|回想|还记得|记得|"
                              r"看过|读过|注意到|回顾)", clause) \
             and len(CJK_RE.findall(clause)) >= 4 and _anchored(bare, section) \
@@ -3453,8 +3465,8 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
     for term in lang.blank_terms(text, section, defined):
         at = text.lower().find(term.lower())
         if at < 0 or text.lower().count(term.lower()) != 1 or len(term) > 60 or \
-                set(_word_bag(term)) & title:
-            continue
+                set(_word_bag(term)) & title or term.strip("`").lower() in section.doc_title.lower():
+            continue  # the question names the document: "填空（《哈希 map …》）：___ map …"
         if lang.code == "en" and re.match(r"\w", text[at + len(term):at + len(term) + 1] or " ") \
                 or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum()):
             continue  # part of a longer word
@@ -3671,13 +3683,16 @@ _SITUATION_TYPES = frozenset("application hypothetical cause_effect critical_ana
                              "factual_recall fact_based".split())
 
 
-def _leans_on_listing(question: str, section: Section) -> bool:
+def _leans_on_listing(question: str, section: Section, any_name: bool = False) -> bool:
     """Whether a question names a variable or a literal of the section's example code
-    (`text`, `v1_iter`, `false`, `Some`) in a section that is not about an API."""
+    (`text`, `v1_iter`, `false`, `Some`; with `any_name`, any identifier such as
+    `File::open`) in a section that is not about an API."""
     if heading_entity(section.heading) or not section.codes:
         return False
     around = " ".join((*section.heading_path, section.doc_title))
-    names = {n for n in re.findall(r"`([a-z_][a-z0-9_]*|true|false|None|Some|Ok|Err)`", question)
+    pattern = r"`([\w:.!]+?)(?:\(\))?`" if any_name else \
+        r"`([a-z_][a-z0-9_]*|true|false|None|Some|Ok|Err)`"
+    names = {n.split("::")[-1].split(".")[-1] for n in re.findall(pattern, question)
              if n not in around}
     if not names:
         return False
@@ -3691,6 +3706,8 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
     section's example code."""
     if draft.question.count("`") % 2 or draft.answer.count("`") % 2:
         return False  # "why will the message be `<cask> is deprecated?": a span cut open
+    if draft.key and _leans_on_listing(f"`{draft.answer.strip('`')}`", section, any_name=True):
+        return False  # "函数体以 ___ 函数开头": which function? the one in the listing
     if question_type != "contextual_ambiguity" and not self_contained(draft.question, section):
         return False
     return not (question_type in _SITUATION_TYPES and _leans_on_listing(draft.question, section))

@@ -825,3 +825,68 @@ def test_a_list_item_keeps_no_trailing_conjunction():
 def test_sentences_that_lean_on_a_listing_or_on_what_came_before_are_no_facts(text):
     docs, corpus = corpus_of(f"# Loops\n{text}\n")
     assert gsd._sentence_facts(docs[0].sections[0], corpus) == []
+
+
+# --- the shapes blind readers marked wrong (grading round 10, two samples) ---------
+
+
+def test_a_list_item_joined_to_its_lead_in_is_no_sentence_fact():
+    text = ("# Forks\nA new package cannot replace a project with a fork unless it meets one of "
+            "these conditions:\n\n- The original author has named the fork as the successor.\n"
+            "- Two other major distributions use the fork instead.\n")
+    docs, corpus = corpus_of(text)
+    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    assert not [t for t in texts if "conditions:" in t]
+    assert drafts_of("critical_analysis", text) == []
+
+
+def test_so_that_after_is_says_how_not_why():
+    text = ("# Reference cycles\nAnother solution for avoiding cycles is reorganizing your data "
+            "structures so that some references express ownership.\n")
+    assert drafts_of("cause_effect", text) == []
+
+
+def test_what_is_no_subject():
+    assert drafts_of("fact_based", "# Methods\nWhat should be highlighted is the `&self` receiver.\n") == []
+
+
+@pytest.mark.parametrize("text", [
+    "# 函数\n函数中需要先声明参数的类型。",  # a place, not a subject
+    "# 依赖\n一个依赖可以提供多个特性。",  # 一个 is an article
+])
+def test_chinese_places_and_articles_are_no_subjects(text):
+    assert drafts_of("fact_based", f"{text}\n") == []
+
+
+def test_the_shi_of_danshi_is_not_negated():
+    assert gsd.LANGUAGES["zh"].falsified("但是你应该先阅读这一章的内容。") is None
+
+
+def test_a_blank_never_takes_the_word_the_title_shows():
+    docs, corpus = corpus_of("# 哈希 map 储存键值对\n哈希 map 可以用任何类型作为键来查找数据，而不是用索引。\n")
+    drafts = [d for d in gsd.gen_true_false_fill_blank(docs[0].sections[0], corpus) if d.key]
+    assert all(d.answer not in "哈希 map 储存键值对" for d in drafts), [d.answer for d in drafts]
+
+
+def test_a_blank_of_a_listing_name_is_not_asked():
+    text = ("# 处理错误\n函数体以 `File::open` 函数开头，并处理它返回的结果。\n\n```rust\nlet f = File::open"
+            "(\"hello.txt\");\n```\n")
+    docs, _ = corpus_of(text)
+    draft = gsd.Draft("填空（《处理错误》）：函数体以 ___ 函数开头。", "`File::open`", ("a", "b", "c"),
+                      key=("`File::open`",))
+    assert not gsd._askable(draft, docs[0].sections[0], "true_false_fill_blank")
+
+
+def test_labels_of_code_blocks_are_no_list_to_sum_up():
+    text = ("# 注入 HTML\n渲染 HTML 内容有几种方式\n\n- 使用模板里的指令\n- 使用渲染函数的属性\n- 以 JSX 形式"
+            "使用渲染函数\n\n```\nA\n```\n\n```\nB\n```\n\n```\nC\n```\n")
+    assert drafts_of("summarization", text) == []
+
+
+def test_an_evaluation_is_no_event():
+    assert drafts_of("hypothetical", "# 结构体字段\n如果结构体有更多字段，重复每个名称就更加烦人了。\n") == []
+
+
+def test_a_chinese_amount_outside_the_first_clause_is_not_asked():
+    assert gsd.LANGUAGES["zh"].quantity("在一些语言和测试框架中，断言两个值相等的函数的参数叫做 "
+                                        "`expected` 和 `actual`。", str.lower) is None
