@@ -3313,42 +3313,64 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for fact in _sentence_facts(section, corpus):
         split = lang.qualifier(_own_text(fact))
-        if split and any(x.count("(") != x.count(")") for x in (split.main, split.clause)):
-            continue  # "overwrite files (binaries are excluded, unless ...)": cut in brackets
-        if not split or len(split.main.split()) > 18 or len(split.main) > 110 or \
-                not _anchored(split.main, section) or len(split.clause.split()) < 3 and \
-                len(split.clause) < 8 or re.search(r"\b(?:certain|some) (?:cases|situations)\b|"
-                                                   r"特定|某些", split.clause):
-            continue  # a qualification with nothing in it ("only in certain cases")
-        if lang.code == "en" and (re.match(r"^(?:Same|Similar|Identical|Like|Equivalent)\b", split.main)
-                                  or not _EN_FINITE_RE.search(split.main)):
-            continue  # "the statement that same as `tls.connect()`" states nothing
+        if not split or not _usable_qualifier(split, section, lang):
+            continue
         if split.marker in ("only if", "provided that", "只有"):
-            if not _anchored(split.main, section, own=True):
-                continue  # a sole condition holds in the section's own case: "作为 reactive
-                # 对象的属性" is lost from "只有…才会发生 ref 解包"
-            clause = split.main
-            if lang.code == "en":
-                rule = lang.rule(split.main, lower)
-                if not rule:
-                    continue
-                clause = f"{rule.modal} {rule.subject}{' not' if rule.negative else ''} " \
-                         f"{rule.predicate}"
-            question = lang.fmt("q_condition", clause=clause)
+            question = _sole_condition_question(split, section, lang, lower)
             answer = lang.sentence(f"only if {split.clause}" if lang.code == "en"
                                    else f"只有{split.clause}")
         else:  # except, unless, 除非
-            if lang.is_instruction(split.main) or re.search(
-                    r"\b(?:unless|except)\b|除非|^(?:In other words|That is|For example|However)\b",
-                    split.main):
-                continue  # "the statement that use `CPPFLAGS`", "… that unless otherwise
-                # specified …", "… that in other words, …": no statement to qualify
-            question = lang.fmt("q_exception", clause=lower(split.main))
+            question = _exception_question(split, lang, lower)
             answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
                                    else f"{split.marker}{split.clause}")
-        drafts.append(Draft(lang.frame(section, _scoped(question, section, answer), answer), answer, lang.steps(
-            section, section.heading, fact.text, lang.fmt("why_qualifier", marker=split.marker))))
+        if question:
+            drafts.append(Draft(
+                lang.frame(section, _scoped(question, section, answer), answer), answer,
+                lang.steps(section, section.heading, fact.text,
+                           lang.fmt("why_qualifier", marker=split.marker))))
     return drafts
+
+
+def _usable_qualifier(split: Split, section: Section, lang: Language) -> bool:
+    """A qualification with something in it, of a short statement its section names, cut
+    outside brackets: not "only in certain cases", not "(binaries are excluded, unless
+    ...)", not "Same as `tls.connect()` except that ..." (no statement)."""
+    if any(x.count("(") != x.count(")") for x in (split.main, split.clause)):
+        return False
+    if len(split.main.split()) > 18 or len(split.main) > 110 or \
+            not _anchored(split.main, section) or \
+            len(split.clause.split()) < 3 and len(split.clause) < 8 or \
+            re.search(r"\b(?:certain|some) (?:cases|situations)\b|特定|某些", split.clause):
+        return False
+    return lang.code != "en" or not re.match(
+        r"^(?:Same|Similar|Identical|Like|Equivalent)\b", split.main) and \
+        bool(_EN_FINITE_RE.search(split.main))
+
+
+def _sole_condition_question(split: Split, section: Section, lang: Language, lower) -> str | None:
+    """ "under what condition may the operator share trip data?" — only where the rule
+    holds in the section's own case ("作为 reactive 对象的属性" would be lost from "只有…才
+    会发生 ref 解包")."""
+    if not _anchored(split.main, section, own=True):
+        return None
+    clause = split.main
+    if lang.code == "en":
+        rule = lang.rule(split.main, lower)
+        if not rule:
+            return None
+        clause = f"{rule.modal} {rule.subject}{' not' if rule.negative else ''} {rule.predicate}"
+    return lang.fmt("q_condition", clause=clause)
+
+
+def _exception_question(split: Split, lang: Language, lower) -> str | None:
+    """ "what exception is made to the statement that ...?" — of a statement, not of an
+    instruction ("that use `CPPFLAGS`"), one that already holds an exception ("that
+    unless otherwise specified ...") or one that opens with a connective."""
+    if lang.is_instruction(split.main) or re.search(
+            r"\b(?:unless|except)\b|除非|^(?:In other words|That is|For example|However)\b",
+            split.main):
+        return None
+    return lang.fmt("q_exception", clause=lower(split.main))
 
 
 @question_type("technical_explanation", "medium", 10, (
@@ -3357,45 +3379,56 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
 def gen_technical_explanation(section: Section, corpus: Corpus) -> list[Draft]:
     """The commands of a how-to ("To run a scan, save these lines:" + code -> "how do you
     run a scan?"), and what an API or a term is, from the opening sentences of its section."""
-    lang, lower = _language(section), corpus.lower(section)
-    drafts = []
-    for code in section.codes:
-        if not code.lead_in or not code.code.strip() or len(code.code) > 2000 or \
-                re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
-            continue  # no sentence says what it is for, or an include the reader cannot see
-        if re.search(r"WRONG|别这么做|不要这样|错误示例|编译错误|无法编译|(?:does not|doesn't|won't) compile",
-                     code.code + code.lead_in):
-            continue  # the document's counter-example, not its answer
-        if not re.search(r"[:：]$|\b(?:following|below|like this|as follows)\b|如下|下面|以下|这样",
-                         code.lead_in) or re.search(r"首先|第一步|^First\b|\bfirst step\b", code.lead_in):
-            continue  # a lead-in that does not point at the code may be followed by a
-            # counter-example ("为了…，需要…" and then the listing that fails to compile)
-        goal = lang.goal(code.lead_in)
-        if not goal and len(section.codes) == 1 and _leads_the_section(code.lead_in, section):
-            # the heading names what its one command does
-            goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
-        if not goal or not _anchored(goal, section):
-            continue  # "how do you make code readable?" is too broad for one snippet
-        answer = f"{code.lead_in}\n```\n{code.code}\n```"
-        drafts.append(Draft(lang.frame(section, lang.fmt("q_how", goal=goal)), answer,
-                            lang.steps(section, section.heading, code.lead_in,
-                                       lang.fmt("why_code"))))
+    lang = _language(section)
+    drafts = [d for d in (_code_draft(code, section, corpus, lang) for code in section.codes) if d]
+    explained = _explain_draft(section, corpus, lang)
+    return drafts + [explained] if explained else drafts
+
+
+def _code_draft(code: CodeBlock, section: Section, corpus: Corpus, lang: Language) -> Draft | None:
+    """A code block as the answer to "how do you <goal>?", where its lead-in points at it
+    and says what it is for (or, for a section's one block, the heading does); never the
+    document's counter-example, an include, or a first step of several."""
+    if not code.lead_in or not code.code.strip() or len(code.code) > 2000 or \
+            re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
+        return None  # no sentence says what it is for, or an include the reader cannot see
+    if re.search(r"WRONG|别这么做|不要这样|错误示例|编译错误|无法编译|(?:does not|doesn't|won't) compile",
+                 code.code + code.lead_in):
+        return None  # the document's counter-example, not its answer
+    if not re.search(r"[:：]$|\b(?:following|below|like this|as follows)\b|如下|下面|以下|这样",
+                     code.lead_in) or re.search(r"首先|第一步|^First\b|\bfirst step\b", code.lead_in):
+        return None  # a lead-in that does not point at the code may be followed by a
+        # counter-example ("为了…，需要…" and then the listing that fails to compile)
+    goal = lang.goal(code.lead_in)
+    if not goal and len(section.codes) == 1 and _leads_the_section(code.lead_in, section):
+        # the heading names what its one command does
+        goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
+    if not goal or not _anchored(goal, section):
+        return None  # "how do you make code readable?" is too broad for one snippet
+    return Draft(lang.frame(section, lang.fmt("q_how", goal=goal)),
+                 f"{code.lead_in}\n```\n{code.code}\n```",
+                 lang.steps(section, section.heading, code.lead_in, lang.fmt("why_code")))
+
+
+def _explain_draft(section: Section, corpus: Corpus, lang: Language) -> Draft | None:
+    """What an API or a short-named term is, from the first two or three sentences of its
+    section, where the first describes it."""
     entity = heading_entity(section.heading) or (
         section.heading if len(section.heading.split()) <= 4 and not section.heading.endswith(
             ("?", "？")) else "")
-    if entity and section.paragraphs and len(section.paragraphs[0]) >= 2:
-        opening = section.paragraphs[0]
-        statement = lang.statement(opening[0], heading_entity(section.heading), lower)
-        if statement and (statement.kind == "entity" or _folded(statement.subject).strip("`")
-                          == _folded(entity).strip("`")) and statement.kind != "rule":
-            first = lang.sentence(f"It {statement.predicate}") if statement.kind == "entity" and \
-                lang.code == "en" else opening[0]
-            answer = " ".join([first, *[s for s in opening[1:3] if is_fact(s)]])
-            ask = "q_explain_call" if entity.endswith("()`") else "q_explain"
-            drafts.append(Draft(lang.frame(section, lang.fmt(ask, entity=entity)),
-                                answer, lang.steps(section, entity, opening[0],
-                                                   lang.fmt("why_explain", entity=entity))))
-    return drafts
+    if not entity or not section.paragraphs or len(section.paragraphs[0]) < 2:
+        return None
+    opening = section.paragraphs[0]
+    statement = lang.statement(opening[0], heading_entity(section.heading), corpus.lower(section))
+    if not statement or statement.kind == "rule" or statement.kind != "entity" and \
+            _folded(statement.subject).strip("`") != _folded(entity).strip("`"):
+        return None
+    first = lang.sentence(f"It {statement.predicate}") if statement.kind == "entity" and \
+        lang.code == "en" else opening[0]
+    answer = " ".join([first, *[s for s in opening[1:3] if is_fact(s)]])
+    ask = "q_explain_call" if entity.endswith("()`") else "q_explain"
+    return Draft(lang.frame(section, lang.fmt(ask, entity=entity)), answer,
+                 lang.steps(section, entity, opening[0], lang.fmt("why_explain", entity=entity)))
 
 
 def _leads_the_section(lead_in: str, section: Section) -> bool:
