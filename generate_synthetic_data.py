@@ -1717,6 +1717,9 @@ class English(Language):
         if _EN_NEGATIONS.search(main):
             return None
         rule = self.rule(main, lower)
+        if rule and rule.modal in _EN_PERIPHRASTIC:  # "why does the function have to return"
+            aux, ask, _ = _EN_PERIPHRASTIC[rule.modal]
+            return self.fmt("q_why", clause=f"{aux} {rule.subject} {ask} {rule.predicate}")
         if rule:
             ask = "can" if rule.modal == "cannot" else rule.modal.split()[0]
             return self.fmt("q_why", clause=f"{ask} {rule.subject} {rule.predicate}")
@@ -1941,7 +1944,7 @@ _ZH_FUNCTION_CHARS = "的了和与是在中对等及或把被就也都着过之"
 # Verbs whose object a question can ask for in place: "客户端支持 X" -> "客户端支持什么？"
 _ZH_ACTION_RE = re.compile(r"^(?P<subj>[^，,。；：:！？“”\"()（）]{1,12}?)(?P<verb>用于|适用于|支持|提供|包括|包含|"
                            r"表示|代表|负责|允许|返回|接受|依赖于|依赖|调用|生成|创建|保存|保留|记录|"
-                           r"显示|检查|监视|管理)(?P<obj>[^。；！？]{2,})$")
+                           r"显示|检查|监视|管理)(?![器者机员表项值点方类式])(?P<obj>[^。；！？]{2,})$")
 _ZH_CONDITION_RE = re.compile(r"^(?P<marker>如果|假如|若|一旦|只要|当(?![然前中做作成初即]))(?P<clause>[^，,。；]{2,40}?)"
                               r"(?P<when>时|的时候|之后|后)?[，,]\s*(?:那么|则|就)?(?P<main>[^。；]{4,})$")
 _ZH_CAUSE_RE = re.compile(r"^(?:(?P<marker>因为|由于)(?P<clause>[^，,。；]{2,40})[，,]\s*(?:所以|因此)?"
@@ -2052,7 +2055,7 @@ class Chinese(Language):
         if re.search(r"`[^`]{1,2}`", subject):
             return False  # "`a` 数组": a name from a listing the reader has not seen
         if re.search(r"[也为把给向从将\-—]|输出|结果|示例|例子|表示|回过头|最好|提供|支持|用于|需要|可以|"
-                     r"期望|希望", subject) or \
+                     r"期望|希望|对应|[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", subject) or \
                 subject.startswith(("一些", "有些", "某些", "很多", "许多", "第", "没有", "没", "所有",
                                     "全部", "每个", "任何", "一个", "一种")) or \
                 subject.endswith(("无法", "不能", "不会", "不", "没有", "未", "其实", "实际上", "可能",
@@ -2202,6 +2205,7 @@ class Chinese(Language):
         if clause != clauses[0]:
             return None  # "在一些语言中，…几个值…" would lose the scope its first clause sets
         if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如", "是", "作者", "笔者")) or \
+                re.search(r"如何|怎么|怎样", text) or \
                 re.search(r"[和、与及+/]", clause[:match.start()]) or clause[:match.start()].count("`") >= 4:
             return None  # "若…几条规则都不适用时？" asks nothing; "A 和 B 两个章节" gives the count
         if unit == "年" and re.fullmatch(r"\d{4}", number) or match.start() < 2 or \
@@ -2625,6 +2629,9 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
         return None  # "what can X do?" / "It can do many kinds of ...", "Rust has chosen to
         # ..." read as "what does Rust have?", "what does 'A mismatch usually' mean?"
     conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)
+    if statement.kind == "copula" and section.language == "zh" and _folded(
+            statement.subject).strip("`") not in _folded(" ".join(section.heading_path)):
+        return None  # "什么是`Waker`？" from the section on Notify: no definition there
     if statement.kind == "copula" or statement.rule and not conditional and \
             re.fullmatch(r"can|may|might|could", statement.rule.modal):
         return question if _names_a_topic(statement.subject, section) and \
@@ -2695,9 +2702,11 @@ def _question_heading(section: Section, lang: Language) -> list[Draft]:
         return []
     if section.lists or section.tables or section.codes or len(sentences) > 4:
         return []  # the answer must be the whole body: a first paragraph may only lead in
-    answer = " ".join(sentences)
-    if not is_fact(sentences[0]) or answer.endswith((":", "：")):
-        return []
+    answer = " ".join(sentences) if lang.code == "en" else "".join(sentences)
+    if not is_fact(sentences[0]) or answer.endswith((":", "：")) or re.search(
+            r"^(?:See|Check|Refer to|Read)\b|请查看|请参考|请参阅|参见", answer) or \
+            re.search(r"其他问题|other questions|more questions", heading, re.IGNORECASE):
+        return []  # "还有其他问题？" / "请查看我们的 FAQ。" teaches nothing
     named = re.search(r"\s[A-Z`]|[A-Za-z]{2,}", heading[1:]) if lang.code == "zh" else \
         re.search(r"\s[A-Z`]", heading)
     question = heading if named else lang.frame(section, heading[:1].lower() + heading[1:])
@@ -2796,6 +2805,9 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     if not any(_a_claim(s, section) for s in sentences) or any(
             _strip_end(s) in (*section.heading_path, section.doc_title) for s in sentences):
         return []  # "… Notice for Candidates" + "Table of Contents" is no text to sum up
+    if any(re.match(r"^(?:让我们|我们来|下面|接下来|Let's|Let us|Here are|The following)", s)
+           for s in sentences):
+        return []  # "让我们看下几个最重要的群体": the content is in the subsections
     answer = " ".join(sentences)
     if estimate_tokens(answer) > SUMMARY_TOKENS:
         return []
@@ -2818,14 +2830,16 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
     for table in (t for t in section.tables if _row_labels(t)):
         for row in table.rows:
             for column in range(1, min(len(row), len(table.header))):
-                if row[column] and row[0]:
+                if row[column] and row[0] and not re.fullmatch(
+                        r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否", row[column].strip()):
+                    # "what is the 'macOS' for `require_root`?" / "Yes." asks nothing
                     question = lang.fmt("q_cell", column=table.header[column], row=row[0],
                                         heading=section.heading)
                     row_text = table.row_text(row)
                     drafts.append(Draft(lang.frame(section, question), lang.sentence(row[column]),
                                         lang.steps(section, row[0], row_text, lang.fmt(
                                             "why_cell", column=table.header[column]))))
-    for fact in section.facts:
+    for fact in _sentence_facts(section, corpus):
         found = fact.kind == "sentence" and not _EXAMPLE_RE.match(fact.text) and \
             lang.quantity(fact.text, lower)
         if found:
@@ -2927,6 +2941,8 @@ def _term_chain(section, fact, statement, definitions, lang) -> list[Draft]:
 
 
 def _entity_chain(section, fact, statement, entities, lang, lower) -> list[Draft]:
+    if re.match(r"^(?:throws|emits|raises)\b", statement.predicate or ""):
+        return []  # "what does `buf.swap32()` do?" / "It throws ... if ...": its error case
     for name in re.findall(r"`[^`]+`", statement.answer):
         key = next((e for e in entities if e == name or e == name.rstrip("`") + "()`"), None)
         home = entities.get(key) if key else None
@@ -3284,7 +3300,8 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
     else:  # a name, not an imperative: code, or a word the section capitalises mid-sentence
         named = first.startswith("`") or first[:1].isupper() and _capitalised_inside(first, section)
     return named and not re.search(r"\b(?:is|are|be) (?:required|recommended|encouraged|expected|"
-                                   r"advised|responsible|allowed|permitted)\b|\bis to\b", main) \
+                                   r"advised|responsible|allowed|permitted)\b|\bis to\b|"
+                                   r"\b(?:appropriate|useful|a good idea|better|best)\b", main) \
         and not re.search(r"\botherwise\b", clause)
 
 
@@ -3521,8 +3538,9 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
 def _a_claim(text: str, section: Section) -> bool:
     """Whether a sentence states something a reader can judge: not a heading repeated in the
     body ("4.4 End-User Takedowns."), not a fragment with no verb ("10 days before the AGM.")."""
-    if _strip_end(text) in section.heading_path or _strip_end(text) == section.doc_title:
-        return False
+    if _strip_end(text) in section.heading_path or _strip_end(text) == section.doc_title or \
+            re.match(r"^\(?\d+(?:\.\d+)*[.)]?\s", text):
+        return False  # a clause number ("3.3 Developer will ...") is no value to change
     if section.language == "zh":
         return len(CJK_RE.findall(text)) >= 8
     return len(text.split()) >= 5 and _has_verb(text)
@@ -3723,6 +3741,7 @@ def _leans_on_listing(question: str, section: Section, any_name: bool = False) -
     if heading_entity(section.heading) or not section.codes:
         return False
     around = " ".join((*section.heading_path, section.doc_title))
+    included = any(re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", c.code) for c in section.codes)
     pattern = r"`([\w:.!]+?)(?:\(\))?`" if any_name else \
         r"`([a-z_][a-z0-9_]*|true|false|None|Some|Ok|Err)`"
     names = {n.split("::")[-1].split(".")[-1] for n in re.findall(pattern, question)
@@ -3730,7 +3749,7 @@ def _leans_on_listing(question: str, section: Section, any_name: bool = False) -
     if not names:
         return False
     listing = set(re.findall(r"[A-Za-z_]\w*", " ".join(c.code for c in section.codes)))
-    return bool(names & listing)
+    return bool(names & listing) or included  # "{{#include ...}}": a listing nobody sees
 
 
 def _askable(draft: Draft, section: Section, question_type: str) -> bool:
@@ -3743,6 +3762,8 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
         return False  # "函数体以 ___ 函数开头": which function? the one in the listing
     if question_type != "contextual_ambiguity" and not self_contained(draft.question, section):
         return False
+    if re.search(r"\b(?:these|those)\b(?!\s+[a-z]{3,}(?<!ing)\b)|这些(?=[，。、]|$)", draft.answer):
+        return False  # "decide which of these to use": these what?
     return not (question_type in _SITUATION_TYPES and _leans_on_listing(draft.question, section))
 
 

@@ -890,3 +890,68 @@ def test_an_evaluation_is_no_event():
 def test_a_chinese_amount_outside_the_first_clause_is_not_asked():
     assert gsd.LANGUAGES["zh"].quantity("在一些语言和测试框架中，断言两个值相等的函数的参数叫做 "
                                         "`expected` 和 `actual`。", str.lower) is None
+
+
+# --- the shapes blind readers marked wrong (grading round 11, two samples) ---------
+
+
+def test_an_included_listing_counts_as_unseen_code():
+    text = ("# Where the `?` operator can be used\nIf `text` is not the empty string, `next` will "
+            "return the first line.\n\n```rust\n{{#rustdoc_include ../listings/ch09/main.rs}}\n```\n")
+    docs, _ = corpus_of(text)
+    assert gsd._leans_on_listing("what happens if `text` is not the empty string?", docs[0].sections[0])
+
+
+def test_a_periphrastic_rule_makes_a_grammatical_why_question():
+    english = gsd.LANGUAGES["en"]
+    assert english.why_question("the return type of the function has to be a `Result`", str.lower) == \
+        "why does the return type of the function have to be a `Result`?"
+
+
+@pytest.mark.parametrize("text", [
+    "# 借用规则\n借用检查器会保证以上规则在编译期被遵守。",  # 检查 inside 检查器 is no verb
+    "# 析构函数\n析构函数 对应创建实例的构造函数。",  # a subject with a verb in it
+])
+def test_chinese_nouns_are_not_split_into_a_verb(text):
+    assert drafts_of("fact_based", f"{text}\n") == []
+
+
+def test_a_numbered_clause_is_no_value_to_change():
+    text = "# 3. Restrictions\n3.3 Developer will not engage in any activity that violates the Terms of Service.\n"
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if not d.key]
+
+
+def test_a_question_heading_that_points_elsewhere_is_no_pair():
+    text = "# 简介\nVue 是一个框架。\n## 还有其他问题？\n请查看我们的 FAQ 页面来寻找答案。\n"
+    assert drafts_under("fact_based", text, "还有其他问题？") == []
+
+
+def test_no_amount_is_asked_of_a_how_sentence():
+    assert gsd.LANGUAGES["zh"].quantity("侦听器是如何两次使用 `todoId` 的？", str.lower) is None
+
+
+def test_an_error_case_is_not_what_a_call_does():
+    docs, corpus = corpus_of("# Buffer\n## `buf.swap32()`\nThrows `ERR_INVALID_BUFFER_SIZE` if "
+                             "`buf.length` is not a multiple of 4.\n## `buf.length`\nReturns the "
+                             "number of bytes in `buf`.\n")
+    assert gsd.gen_multi_hop_reasoning(docs[0].sections[0], corpus) == []
+
+
+def test_an_answer_with_a_bare_these_is_not_asked():
+    docs, _ = corpus_of("# Closures\nClosures capture values.\n")
+    draft = gsd.Draft("what will the closure do?", "It will decide which of these to use.", ("a", "b", "c"))
+    assert not gsd._askable(draft, docs[0].sections[0], "fact_based")
+
+
+def test_a_yes_no_cell_is_no_recall_answer():
+    text = "# Requirements\n| Key | macOS | Linux |\n|---|---|---|\n| `require_root` | Yes | No |\n"
+    assert drafts_of("factual_recall", text) == []
+
+
+def test_a_teaser_is_no_summary():
+    assert drafts_of("section_summary", "# 谁会使用 Rust\nRust 适合很多不同背景的开发者。让我们看下几个最重要的群体。\n") == []
+
+
+def test_a_chinese_definition_must_come_from_the_section_about_it():
+    text = "# 异步原理\n## Notify\n`Waker` 是 Rust 异步编程的基石。\n"
+    assert not [d for d in drafts_under("fact_based", text, "Notify") if "Waker" in d.question]
