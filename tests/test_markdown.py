@@ -221,3 +221,12 @@ def test_title_is_front_matter_then_first_h1_then_first_heading_then_file_name()
 ])
 def test_each_section_knows_its_language(text, language):
     assert parse(text).sections[0].language == language
+
+def test_a_definition_list_item_keeps_its_term_with_its_sentences():
+    text = ("# Environment\n\n`LAMP_SAVER`\n\n: If set, the lamp sleeps after a scan. The lamp wakes "
+            "up if the lid opens.\n\n`LAMP_DEBUG`\n\n: If set, the log is verbose.\n")
+    doc = gsd.parse_document(text, "env.md", 1500)
+    facts = [f for s in doc.sections for f in s.facts]
+    assert [f.kind for f in facts] == ["list_item", "list_item"]
+    assert facts[0].text.startswith("`LAMP_SAVER`: If set, the lamp sleeps")
+    assert "The lamp wakes up if the lid opens." in facts[0].text
