@@ -978,13 +978,13 @@ def test_an_answer_telling_the_tutorials_story_is_not_asked():
 
 
 def test_a_preface_to_subsections_is_no_summary():
-    text = ("# Performance\n## Page load\nThere are several ways to speed up page loads. Each is "
-            "described below in its own part.\n### Bundle size\nShip less code to the browser.\n")
+    text = ("# Performance\n## Page load\nPage load time is important for every visitor of a site. "
+            "Three techniques can reduce the load time.\n### Bundle size\nShip less code to the browser.\n")
     assert drafts_under("section_summary", text, "Page load") == []
 
 
 def test_an_answer_pointing_at_this_code_is_not_asked():
     docs, _ = corpus_of("# Results\nThe function returns a `Result`.\n")
-    draft = gsd.Draft("why does it return a `Result`?", "So that it is compatible with this `return`.",
+    draft = gsd.Draft("why does `parse()` return a `Result`?", "So that it is compatible with this `return`.",
                       ("a", "b", "c"))
     assert not gsd._askable(draft, docs[0].sections[0], "cause_effect")
