@@ -3516,20 +3516,19 @@ def gen_true_false_fill_blank(section: Section, corpus: Corpus) -> list[Draft]:
     """Per sentence, by its hash: a blank over a key term (an identifier, a defined term, an
     amount with its unit, a word of the heading), or a statement that is true or made false
     by one change (an amount, a sibling's value in a table, a main-clause must/is negated);
-    true and false take turns, so they stay balanced."""
+    true or false by another bit of the sentence's hash, so that they stay balanced over a
+    corpus (taking turns per section leaned to one side wherever sections are short)."""
     lang = _language(section)
     defined = frozenset(corpus.definitions(section.source))
     drafts = _table_statements(section, lang)
-    made = int(stable_id(section.key), 16) % 2  # true and false take turns from here
     for fact in (f for f in _sentence_facts(section, corpus) if f.kind == "sentence" and
                  not re.search(r"[?？]", f.text)):  # a question asks; it states nothing
         digest = int(stable_id(fact.text), 16)
         kinds = ("blank", "statement") if digest % 2 else ("statement", "blank")
         for kind in kinds:
             draft = _blank(section, fact.text, lang, defined) if kind == "blank" else \
-                _statement(section, fact.text, lang, made % 2 == 0)
+                _statement(section, fact.text, lang, digest // 2 % 2 == 0)
             if draft and self_contained(draft.question, section):
-                made += kind == "statement"
                 drafts.append(draft)
                 break
     return drafts
@@ -3596,7 +3595,7 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
             if len(table.rows) < 2 or len(row) < 2 or not row[0] or not row[1] or \
                     other[1:2] == row[1:2] or len(other) < 2:
                 continue
-            truth = int(stable_id(*row), 16) % 2 == 0
+            truth = (n + int(stable_id(section.key), 16)) % 2 == 0  # rows take turns
             value = row[1] if truth else other[1]
             if [r[0] for r in table.rows].count(row[0]) > 1 or len(value) > 80:
                 continue
