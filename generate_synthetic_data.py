@@ -1877,14 +1877,16 @@ class English(Language):
 
     def blank_terms(self, text, section, defined):
         terms = re.findall(r"`[^`]+`", text)
-        terms += [t for t in defined if re.search(rf"\b{re.escape(t)}\b", text)]
+        lowered = text.lower()
+        terms += [t for t in defined if t in lowered and re.search(rf"\b{re.escape(t)}\b", text)]
         terms += [m.group() for m in _EN_UNIT_RE.finditer(text) if self._is_amount(text, m)]
         words = re.findall(r"[A-Za-z][\w-]+", section.heading)
         phrases = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)
                    if not {w.lower() for w in words[i:i + 2]} & STOPWORDS]
         phrases += [w for w in words if len(w) >= 6 and w.lower() not in STOPWORDS | _EN_GENERIC
                     and not w.lower().endswith("ly")]
-        terms += [p for p in phrases if re.search(rf"\b{re.escape(p)}\b", text, re.I)]
+        terms += [p for p in phrases if p.lower() in lowered and
+                  re.search(rf"\b{re.escape(p)}\b", text, re.I)]
         return terms
 
 
@@ -2511,7 +2513,14 @@ class Corpus:
 
     def first_user(self, source: str, short: str, home: Section) -> Section | None:
         """The first section other than `home` whose facts use the acronym `short`, if it
-        does not spell it out itself (then nothing needs resolving there)."""
+        does not spell it out itself (then nothing needs resolving there). Worked out
+        once per acronym: every section asks."""
+        key = ("first user", f"{source}\0{short}\0{home.key}")
+        if key not in self._memo:
+            self._memo[key] = self._first_user(source, short, home)
+        return self._memo[key]
+
+    def _first_user(self, source: str, short: str, home: Section) -> Section | None:
         pattern = re.compile(rf"\b{re.escape(short)}\b")
         spelled = re.compile(rf"\({re.escape(short)}\)")
         user = next((s for s in self._by_source[source] if s.key != home.key and
@@ -2579,8 +2588,15 @@ _LISTING_REF_RE = re.compile(r"\b(?:Listing|Figure|[Tt]able) [A-Z]?\d*-\d+|示�
 def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
     """The facts that stand on their own as one sentence: no list item of several
     sentences, no sentence that leans on the one before ("This cap ...", "It ..."), no
-    boilerplate the document repeats in many sections ("Returns `napi_ok` if ...")."""
-    repeated = corpus.boilerplate(section.source)
+    boilerplate the document repeats in many sections ("Returns `napi_ok` if ...").
+    Worked out once per section: every generator asks for them."""
+    key = ("sentence facts", section.key)
+    if key not in corpus._memo:
+        corpus._memo[key] = _own_sentence_facts(section, corpus.boilerplate(section.source))
+    return corpus._memo[key]
+
+
+def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
     return [f for f in section.facts if (f.kind == "sentence" or f.kind == "list_item" and
                                          f.text == _own_text(f) and
                                          not re.search(r"\S[:：]\s*[A-Z`\u4e00-\u9fff]", f.text))
