@@ -2263,7 +2263,7 @@ class Chinese(Language):
     def goal(self, text, heading=False):
         text = text.strip().rstrip("：:。")
         match = re.match(r"^(?:要|为了|如需|若要|如果要|想要)(?P<goal>[^，,：:]{4,30})[，,]", text + "，")
-        if match and re.fullmatch(r"\s*(?:使用|用)\s*(?:`[^`]+`|\S{1,8})\s*", match["goal"]):
+        if match and re.fullmatch(r"\s*(?:在项目中|在代码中)?(?:使用|用)\s*(?:`[^`]+`|\S{1,8})\s*", match["goal"]):
             return None  # "如何使用 `stream`？" is too broad for the one setup step that follows
         if match and match["goal"][-1] not in "为在到给把对向从成的":
             return match["goal"]
@@ -2537,6 +2537,15 @@ class Corpus:
                     if heading_entity(s.heading) and named[heading_entity(s.heading)] == 1}
         return self._once("entities", source, build)  # a name two sections share is no key
 
+    def overloaded(self, section: Section) -> bool:
+        """Whether the section's API name is shared by another heading of its document
+        (`Buffer.from(buffer)`, `Buffer.from(arrayBuffer)`): said of the short name, a
+        fact of one variant would read as true of all."""
+        entity = heading_entity(section.heading)
+        named = self._once("entity counts", section.source, lambda sections: Counter(
+            heading_entity(s.heading) for s in sections))
+        return bool(entity) and named[entity] > 1
+
 
 _ACRONYM_RE = re.compile(r"\b((?:[A-Z][\w-]*\s+(?:(?:of|and|for|the)\s+)?){1,7})\(([A-Z][A-Z0-9]{1,9})\)")
 
@@ -2619,7 +2628,7 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
     API call's arguments, every default is asked but at most two types, so that a long
     options list does not turn the section into a type quiz."""
     lang, lower = _language(section), corpus.lower(section)
-    entity = heading_entity(section.heading)
+    entity = "" if corpus.overloaded(section) else heading_entity(section.heading)
     drafts = _question_heading(section, lang)
     topic = _heading_topic(section, corpus)
     own = _sentence_facts(section, corpus)
@@ -2668,9 +2677,13 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
                                      statement.rule.modal.endswith("需要")):
         return None  # "一个依赖什么？", "借用检查什么？": Chinese verb-object reading garbles
         # more often than not (graded rounds 9-11)
-    if statement.kind in ("copula", "action") or statement.rule and not conditional and \
+    if section.language == "zh" and statement.rule and not _anchored(statement.subject, section):
+        return None  # "对启用一个 feature有什么要求？" of a rule the document states in passing
+    if statement.kind == "copula":
+        return question if _names_a_topic(statement.subject, section) else None
+    if statement.kind == "action" or statement.rule and not conditional and \
             re.fullmatch(r"can|may|might|could|will|would", statement.rule.modal):
-        return question if _names_a_topic(statement.subject, section) and \
+        return question if _in_headings(statement.subject, section) and \
             not _generic_subject(statement.subject, section) else None  # "what may GitHub do?"
     if statement.kind not in ("rule", "action"):
         return question
@@ -2710,6 +2723,17 @@ def _names_a_topic(subject: str, section: Section) -> bool:
     around = _folded(" ".join((*section.heading_path, section.doc_title)))
     return _folded(bare) in around if section.language == "zh" else \
         _en_head(bare) in set(_word_bag(around)) | set(around.split())
+
+
+def _in_headings(subject: str, section: Section) -> bool:
+    """Whether the section's headings (or the document's title) name the subject: then
+    "what does X do?" asks about what the section is about. ("vectors", "Storing Lists of
+    Values with Vectors") -> True;  ("Rust", "What Is Ownership?") -> False"""
+    bare = re.sub(r"^(?:the|a|an)\s+", "", subject, flags=re.IGNORECASE).strip()
+    around = " ".join((*section.heading_path, section.doc_title))
+    if section.language == "zh":
+        return _folded(bare).strip("`") in _folded(around)
+    return bare.lower() in around.lower() or _en_head(bare.strip("`")) in set(_word_bag(around))
 
 
 def _heading_topic(section: Section, corpus: Corpus) -> str:
@@ -2878,8 +2902,13 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                     # "what is the 'macOS' for `require_root`?" / "Yes." asks nothing
                     question = lang.fmt("q_cell", column=table.header[column], row=row[0],
                                         heading=section.heading)
+                    words = set(content_words(row[column]))
+                    if words and len(words & set(content_words(question))) * 2 >= len(words):
+                        continue  # "`opt_include`" -> "`#{opt_prefix}/include`" says itself
                     row_text = table.row_text(row)
-                    drafts.append(Draft(lang.frame(section, question), lang.sentence(row[column]),
+                    cell = row[column]  # a token ("audio-hijack-pro") as written, case kept
+                    said = cell if re.fullmatch(r"\S+", cell) else lang.sentence(cell)
+                    drafts.append(Draft(lang.frame(section, question), said,
                                         lang.steps(section, row[0], row_text, lang.fmt(
                                             "why_cell", column=table.header[column]))))
     for fact in _sentence_facts(section, corpus):
@@ -2945,7 +2974,7 @@ def gen_multi_hop_reasoning(section: Section, corpus: Corpus) -> list[Draft]:
     offered for rental do?"), or an answer that names an API another section describes
     ("what does `fs.stat()` return, and what is `fs.Stats`?")."""
     lang, lower = _language(section), corpus.lower(section)
-    entity = heading_entity(section.heading)
+    entity = "" if corpus.overloaded(section) else heading_entity(section.heading)
     definitions, entities = corpus.definitions(section.source), corpus.entities(section.source)
     drafts = []
     for fact in _sentence_facts(section, corpus):
@@ -3476,7 +3505,8 @@ def _explain_draft(section: Section, corpus: Corpus, lang: Language) -> Draft | 
     entity = heading_entity(section.heading) or (
         section.heading if len(section.heading.split()) <= 4 and not section.heading.endswith(
             ("?", "？")) else "")
-    if not entity or not section.paragraphs or len(section.paragraphs[0]) < 2:
+    if not entity or not section.paragraphs or len(section.paragraphs[0]) < 2 or \
+            corpus.overloaded(section):
         return None
     opening = section.paragraphs[0]
     statement = lang.statement(opening[0], heading_entity(section.heading), corpus.lower(section))
@@ -3739,7 +3769,7 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
     r"above|below|aforementioned|former|latter)\b(?!-)|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
-    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|我们")
+    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们")
 
 
 def self_contained(question: str, section: Section) -> bool:
