@@ -1040,11 +1040,11 @@ def _list_item_texts(tokens: tuple, root: str) -> list[tuple[str, str]]:
     "- Zones:\\n  - Stand upright." -> [("Zones:", "Zones:"),
     ("Stand upright.", "Zones: Stand upright.")]
     """
-    items: list[list] = []  # [own parts, parent index]
+    items: list[list] = []  # [own parts, parent index, link text]
     open_items: list[int] = []
     for token in tokens:
         if token.type == "list_item_open":
-            items.append([[], open_items[-1] if open_items else None])
+            items.append([[], open_items[-1] if open_items else None, ""])
             open_items.append(len(items) - 1)
         elif token.type == "list_item_close":
             open_items.pop()
@@ -1052,9 +1052,13 @@ def _list_item_texts(tokens: tuple, root: str) -> list[tuple[str, str]]:
             _, text, only_links = _inline_parts(token)
             if not only_links:  # an item that is only a link (a table of contents) says nothing
                 items[open_items[-1]][0].append(text)
+            else:
+                items[open_items[-1]][2] += text
+    parents = {parent for _, parent, _ in items if parent is not None}
     result: list[tuple[str, str]] = []
-    for parts, parent in items:
-        own = normalize_space(" ".join(parts))
+    for n, (parts, parent, link) in enumerate(items):
+        # ...unless items nest under it: then the link is their label ("[可感知性](…)")
+        own = normalize_space(" ".join(parts) or (link if n in parents else ""))
         base = result[parent][1] if parent is not None else root
         result.append((own, join_parent(base, own) if own else base))
     return result
@@ -1578,7 +1582,9 @@ class English(Language):
             return found
         definition = _EN_DEFINITION_RE.match(body)
         if definition and len(definition["term"].split()) <= 5 and \
-                not _DEPENDENT_START.match(definition["term"]):
+                not _DEPENDENT_START.match(definition["term"]) and \
+                definition["term"].split()[0].lower() not in _EN_SUBORDINATORS | {"if", "when"} and \
+                not re.search(r"\b(?:is|are|was|were|that|which)\b", definition["term"]):
             term = definition["term"].strip().strip("*_\"“”'‘’")
             verb = definition["verb"].lower()
             ask = "stand for" if verb == "stands for" else "mean"
@@ -1632,7 +1638,7 @@ class English(Language):
             return None
         subject, be, complement = lower(match["subj"]), match["be"], match["comp"]
         if not _whole_predicate(complement) or complement.split()[0] not in ("a", "an", "the") \
-                or len(complement.split()) < 3:
+                or len(complement.split()) < 3 or re.match(r"a (?:bit|little) like\b", complement):
             return None
         return Statement("copula", subject, f"what {be} {subject}?",
                          f"{'It' if be == 'is' else 'They'} {be} {complement}.",
@@ -2586,7 +2592,7 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
                               r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
                               r"Finally)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
-                              r"接着|然后|接下来|现在|下面|考虑|最后)")
+                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是)")
 
 
 # A sentence about a numbered listing or figure: the reader of the question never sees it.
@@ -2758,8 +2764,9 @@ def _question_heading(section: Section, lang: Language) -> list[Draft]:
     heading = section.heading
     sentences = [s for p in section.paragraphs for s in p]
     if not heading.endswith(("?", "？")) or not sentences or \
-            len(heading.split()) + len(CJK_RE.findall(heading)) // 2 < 3:
-        return []
+            len(heading.split()) + len(CJK_RE.findall(heading)) // 2 < 3 or \
+            lang.code == "zh" and len(CJK_RE.findall(heading)) < 6:
+        return []  # "谈虎色变？" is a rhetorical heading, no question
     if section.lists or section.tables or section.codes or len(sentences) > 4:
         return []  # the answer must be the whole body: a first paragraph may only lead in
     answer = " ".join(sentences) if lang.code == "en" else "".join(sentences)
@@ -2837,6 +2844,14 @@ SUMMARY_TOKENS = 320  # a summary longer than this (estimated tokens) is no summ
 SUMMARY_SENTENCES = 5
 
 
+def _a_chunk(section: Section, corpus: Corpus) -> bool:
+    """Whether the section is one part of a longer one, cut at the token budget (another
+    section of the document has the same heading path): a summary of it is no summary
+    of the section."""
+    return sum(s.heading_path == section.heading_path
+               for s in corpus.document_sections(section)) > 1
+
+
 def _has_subsections(section: Section, corpus: Corpus) -> bool:
     """Whether the next section of the document lies under this one."""
     later = [s for s in corpus.document_sections(section) if s.index > section.index]
@@ -2873,7 +2888,7 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
             _strip_end(s) in (*section.heading_path, section.doc_title) for s in sentences):
         return []  # "… Notice for Candidates" + "Table of Contents" is no text to sum up
     if any(re.match(r"^(?:让我们|我们来|下面|接下来|Let's|Let us|Here are|The following)", s)
-           for s in sentences) or _has_subsections(section, corpus):
+           for s in sentences) or _has_subsections(section, corpus) or _a_chunk(section, corpus):
         return []  # "让我们看下几个最重要的群体", a preface: the content is in the subsections
     answer = " ".join(sentences)
     if estimate_tokens(answer) > SUMMARY_TOKENS:
@@ -3256,6 +3271,7 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for block in section.lists:
         if not 3 <= len(block.items) <= 8 or any(estimate_tokens(i) > 40 for i in block.items) \
+                or any(" — " in i for i in block.items) \
                 or _is_reference_list(block) or any(
                     re.search(r"(?:例如|比如|如下|包括|即|等)[。.]?$", i) for i in block.items):
             continue
@@ -3482,8 +3498,9 @@ def _code_draft(code: CodeBlock, section: Section, corpus: Corpus, lang: Languag
             re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
         return None  # no sentence says what it is for, or an include the reader cannot see
     if re.search(r"WRONG|别这么做|不要这样|错误示例|编译错误|无法编译|(?:does not|doesn't|won't) compile",
-                 code.code + code.lead_in):
-        return None  # the document's counter-example, not its answer
+                 code.code + code.lead_in) or re.search(r"输出|结果|打印|\b(?:output|prints?|result)\b",
+                                                       code.lead_in):
+        return None  # the document's counter-example, or what a program prints, not its code
     if not re.search(r"[:：]$|\b(?:following|below|like this|as follows)\b|如下|下面|以下|这样",
                      code.lead_in) or re.search(r"首先|第一步|^First\b|\bfirst step\b", code.lead_in):
         return None  # a lead-in that does not point at the code may be followed by a
@@ -3768,7 +3785,7 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
 
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
-    r"above|below|aforementioned|former|latter)\b(?!-)|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
+    r"above|below|aforementioned|former|latter|its|their|still)\b(?!-)|\b(?:do|doing) so\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们")
 
 

@@ -1027,3 +1027,54 @@ def test_ru_shang_points_at_unseen_text():
 
 def test_using_a_crate_in_a_project_is_too_broad_a_goal():
     assert gsd.LANGUAGES["zh"].goal("为了在项目中使用 `rand`，需要修改 Cargo.toml 文件：") is None
+
+
+# --- the shapes blind readers marked wrong (grading round 14, two samples) ---------
+
+
+@pytest.mark.parametrize("question", [
+    "what happens if attempts to do so are made?",
+    "suppose its choices work for you. What should you do?",
+    "suppose the checksum still differs. What should you do?",
+])
+def test_do_so_its_and_still_point_at_unseen_text(question):
+    docs, _ = corpus_of("# Checksums\nA checksum is verified.\n")
+    assert not gsd.self_contained(question, docs[0].sections[0])
+
+
+@pytest.mark.parametrize("text", [
+    "# Nulls\nNull is a value that means there is no value there.",
+    "# Formula options\nIf no option is given, the default means the stable version is built.",
+    "# The DMCA framework\nThe DMCA framework is a bit like passing notes in class.",
+])
+def test_definitions_need_a_term_and_a_copula_a_literal_complement(text):
+    for draft in drafts_of("fact_based", f"{text}\n"):
+        assert not re.search(r'"(?:Null is|If no)|a bit like', f"{draft.question} {draft.answer}"), draft
+
+
+def test_a_chunk_of_a_long_section_gets_no_summary():
+    long = " ".join(f"Derived trait number {n} adds behaviour to a struct." for n in range(60))
+    docs, corpus = corpus_of(f"# Derived traits\n{long}\n\nThe derive attribute is short. It is easy to use.\n")
+    chunks = [s for s in docs[0].sections if s.heading == "Derived traits"]
+    if len(chunks) > 1:  # the budget cut the section
+        assert all(gsd.gen_section_summary(s, corpus) == [] for s in chunks)
+    assert gsd._a_chunk(chunks[0], corpus) == (len(chunks) > 1)
+
+
+def test_a_rhetorical_chinese_heading_is_no_question():
+    docs, _ = corpus_of("# unsafe 简介\n## 谈虎色变？\n很多人一听到 unsafe 就害怕。\n")
+    section = next(s for s in docs[0].sections if s.heading == "谈虎色变？")
+    assert gsd._question_heading(section, gsd.LANGUAGES["zh"]) == []
+
+
+def test_printed_output_is_no_code_answer():
+    text = "# try_lock\n要演示 `try_lock` 的作用，运行后的输出如下：\n\n```\nlocked\n```\n"
+    assert drafts_of("technical_explanation", text) == []
+
+
+def test_a_link_label_of_nested_items_is_kept():
+    doc = gsd.parse_document("# POUR\n- [Perceivable](https://example.com/p)\n  - Users can perceive "
+                             "the content.\n- [Operable](https://example.com/o)\n  - Controls can be "
+                             "operated.\n", "p.md", 1500)
+    items = doc.sections[0].lists[0].items
+    assert items[0].startswith("Perceivable") and "Users can perceive" in items[0]
