@@ -3785,7 +3785,8 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
 
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
-    r"above|below|aforementioned|former|latter|its|their|still)\b(?!-)|\b(?:do|doing) so\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
+    r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
+    r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们")
 
 
