@@ -2638,12 +2638,13 @@ def gen_fact_based(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = _question_heading(section, lang)
     topic = _heading_topic(section, corpus)
     own = _sentence_facts(section, corpus)
-    items = [f for f in section.facts if f.kind == "list_item" and f not in own and
+    mine = {id(f) for f in own}  # by identity: comparing facts is slow in a long section
+    items = [f for f in section.facts if f.kind == "list_item" and id(f) not in mine and
              _PARAMETER_RE.match(f.text.rsplit(" — ", 1)[-1])]  # "`options` {Object} — `x` {…}"
     types = 0
     for fact in own + items:
         text = _own_text(fact)
-        statement = (fact in own and lang.statement(text, entity, lower)) or \
+        statement = (id(fact) in mine and lang.statement(text, entity, lower)) or \
             _parameter(fact, entity, lang, section.heading)
         if statement and statement.question.startswith("what type is"):
             types += 1
