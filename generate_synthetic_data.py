@@ -3058,8 +3058,7 @@ def _scoped(question: str, section: Section, answer: str = "") -> str:
     if section.language != "zh" or section.heading == section.doc_title or \
             len(heading) > 16 or not heading or re.search(r"[?？:：|]", heading):
         return question
-    pairs = {heading[i:i + 2] for i in range(len(heading) - 1)
-             if CJK_RE.match(heading[i]) and CJK_RE.match(heading[i + 1])}
+    pairs = _cjk_pairs(heading)
     words = set(re.findall(r"[A-Za-z][\w.-]+", heading))
     if pairs and sum(p in question for p in pairs) * 2 >= len(pairs) or \
             words & set(re.findall(r"[A-Za-z][\w.-]+", question)):
@@ -3396,10 +3395,10 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
 
 # A finite verb, crudely: an auxiliary, or a word in -s or -ed after the first word
 # (`_has_verb` also wants the -s word to be a known verb: "10 days before" has none).
-_EN_FINITE_RE = re.compile(r"\b(?:is|are|was|were|will|would|can|cannot|could|must|may|might|should|"
-                           r"shall|has|have|had|does|do|did)\b|\s[a-z]+(?:s|ed)\b")
-_EN_AUX_RE = re.compile(r"\b(?:is|are|was|were|will|would|can|cannot|could|must|may|might|should|"
-                        r"shall|has|have|had|does|do|did|isn't|aren't|doesn't|don't|won't|can't)\b")
+_EN_AUXILIARIES = ("is|are|was|were|will|would|can|cannot|could|must|may|might|should|shall|"
+                   "has|have|had|does|do|did")
+_EN_FINITE_RE = re.compile(rf"\b(?:{_EN_AUXILIARIES})\b|\s[a-z]+(?:s|ed)\b")
+_EN_AUX_RE = re.compile(rf"\b(?:{_EN_AUXILIARIES}|isn't|aren't|doesn't|don't|won't|can't)\b")
 
 
 def _has_verb(text: str) -> bool:
@@ -3813,10 +3812,14 @@ def _anchored(text: str, section: Section, own: bool = False) -> bool:
         return True
     around = section.heading if own else " ".join((*section.heading_path, section.doc_title))
     if section.language == "zh":
-        heading = around
-        return any(heading[i:i + 2] in text for i in range(len(heading) - 1)
-                   if CJK_RE.match(heading[i]) and CJK_RE.match(heading[i + 1]))
+        return any(pair in text for pair in _cjk_pairs(around))
     return bool(set(_word_bag(text)) & set(_word_bag(around)))
+
+
+def _cjk_pairs(text: str) -> set[str]:
+    """The pairs of adjacent Chinese characters in a text: "同步冲突" -> {"同步", "步冲", "冲突"}"""
+    return {text[i:i + 2] for i in range(len(text) - 1)
+            if CJK_RE.match(text[i]) and CJK_RE.match(text[i + 1])}
 
 
 # Types whose question sets a situation or asks of one: a name from the section's listing
