@@ -310,6 +310,7 @@ class Fact:
     kind: str  # "sentence", "list_item" or "table_row"
     previous: str = ""  # the sentence before it in the same paragraph, if any
     label: str = ""  # a bold pseudo-heading the paragraph opens with ("Warm-Up")
+    following: str = ""  # the sentence after it in the same paragraph, if any
 
 
 @dataclass(frozen=True)
@@ -982,11 +983,10 @@ class _SectionBuilder:
         if not sentences:
             return
         self.paragraphs.append(sentences)
-        previous = ""
-        for sentence in sentences:
+        for index, sentence in enumerate(sentences):
             if is_fact(sentence):
-                self.facts.append(Fact(sentence, "sentence", previous, label))
-            previous = sentence
+                self.facts.append(Fact(sentence, "sentence", sentences[index - 1] if index else "",
+                                       label, "".join(sentences[index + 1:index + 2])))
         self.lead_in = sentences[-1]
 
     def _add_item(self, unit: _Unit) -> None:
@@ -2595,6 +2595,12 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"接着|然后|接下来|现在|下面|考虑|最后|答案是)")
 
 
+# A sentence that qualifies the one before it: the one before is only half the truth alone.
+_CAVEAT_START = re.compile(r"^(?:(?:However|But|Otherwise|If not|Unless|Except|Note that|"
+                           r"Alternatively|In that case|That said|Still|Even so|Nevertheless|"
+                           r"On the other hand)\b|但|不过|然而|否则|除非|如果不|若不|只是|可是|反之)")
+
+
 # A sentence about a numbered listing or figure: the reader of the question never sees it.
 _LISTING_REF_RE = re.compile(r"\b(?:Listing|Figure|[Tt]able) [A-Z]?\d*-\d+|示例 ?\d+-\d+|图 ?\d+-\d+|"
                              r"表 ?[A-Z]?\d*-\d+")
@@ -2618,6 +2624,7 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and not _DEPENDENT_START.match(f.text) and f.text not in repeated
             and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
+            and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
             and not _LISTING_REF_RE.search(f.text)]  # "the program in Listing 4-8" is unseen
 
 

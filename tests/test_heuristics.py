@@ -1078,3 +1078,19 @@ def test_a_link_label_of_nested_items_is_kept():
                              "operated.\n", "p.md", 1500)
     items = doc.sections[0].lists[0].items
     assert items[0].startswith("Perceivable") and "Users can perceive" in items[0]
+
+
+# --- grading round 15 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, qualified", [
+    ("The return value can be discarded for top level tests. However, the return value from "
+     "subtests should be used to keep the parent test running.", "The return value can be"),
+    ("Homebrew looks up the formula in the core tap. If not, it searches every other tap you "
+     "have added.", "Homebrew looks up"),
+    ("在可能的时候都将显示默认插槽中的节点。否则将显示后备插槽中的节点。", "在可能的时候"),
+])
+def test_a_sentence_the_next_one_qualifies_is_no_fact_on_its_own(text, qualified):
+    docs, corpus = corpus_of(f"# Slots\n{text}\n\nThe tap list lives in `Taps.md`. 插槽由父组件提供。\n")
+    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    assert texts and not [t for t in texts if t.startswith(qualified)]
