@@ -1550,7 +1550,7 @@ class English(Language):
         "q_how": "how do you {goal}?",
         "q_explain": "what is {entity}?",
         "q_explain_call": "what does {entity} do?",
-        "q_compare_rows": 'how do "{a}" and "{b}" differ in the table in "{heading}"?',
+        "q_compare_rows": 'how does the {kind} "{a}" differ from "{b}" in the table in "{heading}"?',
         "q_compare": "how do {a} and {b} differ?",
         "q_true_false": "True or false: according to {doc}, {statement}",
         "q_blank": "Fill in the blank ({doc}): {sentence}",
@@ -2046,7 +2046,7 @@ class Chinese(Language):
         "q_how": "如何{goal}？",
         "q_explain": "什么是{entity}？",
         "q_explain_call": "{entity}有什么作用？",
-        "q_compare_rows": "在“{heading}”中的表格里，“{a}”和“{b}”有什么不同？",
+        "q_compare_rows": "在“{heading}”的表格里，{kind}“{a}”和“{b}”有什么不同？",
         "q_compare": "{a}和{b}有什么区别？",
         "q_true_false": "判断正误：根据{doc}，{statement}",
         "q_blank": "填空（{doc}）：{sentence}",
@@ -3141,14 +3141,15 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
 def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     """Two rows of a table on the columns where they differ, or two sibling sections of
     parallel shape (two API entries, two named items) by what each opens with. Rows are
-    compared only where the table is a comparison: two or three rows, or a heading that
-    says so ("Standard vs long-life lamps"); two rows of a longer table (`version` and
-    `homepage` of a method table) have nothing to compare."""
+    compared only where the table is a comparison: two or three rows on two or more
+    columns (plans by price and support), or a heading that says so ("Standard vs
+    long-life lamps"). Two rows of a longer table (`version` and `homepage` of a method
+    table), of a lookup table (symbol -> meaning) or of a table of examples have nothing
+    to compare (graded rounds 14-15: "how do google-chrome and vlc differ?")."""
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
     comparing = bool(_COMPARISON_RE.search(section.heading))
-    for table in (t for t in section.tables if _row_labels(t) and
-                  2 <= len(t.rows) <= (6 if comparing else 3)):
+    for table in (t for t in section.tables if _comparison_table(t, section.heading, comparing)):
         for a, b in zip(table.rows, table.rows[1:]):
             cells = [(h, x, y) for h, x, y in zip(table.header[1:], a[1:], b[1:]) if x != y and x and y]
             if not cells or max(len(c) for row in (a, b) for c in row) > 40:
@@ -3156,7 +3157,9 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             answer = lang.T["join"].join(lang.fmt("a_compare_cell", column=h, a=a[0], x=x, b=b[0],
                                                   y=y) for h, x, y in cells)
             answer = lang.sentence(_capitalize(answer))
-            question = lang.fmt("q_compare_rows", a=a[0], b=b[0], heading=section.heading)
+            kind = table.header[0] if lang.code != "en" or table.header[0].isupper() else \
+                table.header[0].lower()  # "Lamp" -> 'how does the lamp "Standard" differ ...'
+            question = lang.fmt("q_compare_rows", a=a[0], b=b[0], heading=section.heading, kind=kind)
             drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
                 section, section.heading, table.row_text(a),
                 lang.fmt("why_compare_rows", a=a[0], b=b[0]))))
@@ -3176,6 +3179,13 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
                 section, a, mine[1], lang.fmt("why_compare"), (other, theirs[1])), (other,)))
     return drafts
+
+
+def _comparison_table(table: Table, heading: str, comparing: bool) -> bool:
+    return bool(_row_labels(table)) and 2 <= len(table.rows) <= (6 if comparing else 3) and \
+        (comparing or len(table.header) >= 3) and len(set(table.header)) == len(table.header) and \
+        not re.search(r"\bexamples?\b|示例|例子", heading, re.IGNORECASE) and \
+        not any(name and name in heading for name in table.header[1:])  # columns compared
 
 
 _COMPARISON_RE = re.compile(r"\b(?:vs\.?|versus|compar\w*|differences?|choosing|which)\b|"

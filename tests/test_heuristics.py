@@ -1094,3 +1094,15 @@ def test_a_sentence_the_next_one_qualifies_is_no_fact_on_its_own(text, qualified
     docs, corpus = corpus_of(f"# Slots\n{text}\n\nThe tap list lives in `Taps.md`. 插槽由父组件提供。\n")
     texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
     assert texts and not [t for t in texts if t.startswith(qualified)]
+
+
+@pytest.mark.parametrize("heading, table", [
+    ("Non-operator symbols", "| Context | Explanation |\n|---|---|\n| `{...}` | Block expression |\n"
+                             "| `Type {...}` | Struct literal |\n"),  # a lookup table
+    ("Cask token examples", "| Token | Channel | Cask |\n|---|---|---|\n| `vlc` | nightly | "
+                            "`vlc@nightly` |\n| `firefox` | beta | `firefox@beta` |\n"),
+    ("async 和线程的对比", "| 操作 | async | 线程 |\n|---|---|---|\n| 创建 | 0.3 微秒 | 17 微秒 |\n"
+                          "| 切换 | 0.2 微秒 | 1.7 微秒 |\n"),  # the columns are compared, not the rows
+])
+def test_rows_of_a_lookup_or_example_table_are_not_compared(heading, table):
+    assert drafts_of("comparative_analysis", f"# {heading}\n{table}") == []
