@@ -1941,7 +1941,7 @@ _ZH_AMOUNT_RE = re.compile(
 # Obligations and prohibitions only: "可以" and "能够" as often say "can be divided into".
 _ZH_MODALS = ("必须", "应当", "应该", "需要", "不得", "不能", "不可以", "不应该", "不要", "禁止")
 _ZH_RULE_RE = re.compile(rf"^(?P<subj>[^，,。；：:！？“”\"]{{1,16}}?)(?P<modal>{'|'.join(_ZH_MODALS)})"
-                         r"(?P<pred>[^。；！？]{2,})$")
+                         r"(?![求紧不])(?P<pred>[^。；！？]{2,})$")
 _ZH_IS_RE = re.compile(r"^(?P<subj>[^，,。；：:！？“”\"()（）]{1,12}?)(?P<verb>是指|指的是|是)"
                        r"(?P<comp>[^。；！？]{4,})$")
 _ZH_NOT_SUBJECT = ("这", "那", "它", "他", "她", "其", "此", "但", "而", "如果", "因为", "所以", "也",

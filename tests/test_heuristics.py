@@ -1106,3 +1106,13 @@ def test_a_sentence_the_next_one_qualifies_is_no_fact_on_its_own(text, qualified
 ])
 def test_rows_of_a_lookup_or_example_table_are_not_compared(heading, table):
     assert drafts_of("comparative_analysis", f"# {heading}\n{table}") == []
+
+
+@pytest.mark.parametrize("text", [
+    "闭包不要求像 `fn` 函数那样标注参数和返回值的类型。",  # 不要求: does not require
+    "借用检查器不得不拒绝这段看似正确的代码。",  # 不得不: has to
+])
+def test_a_longer_chinese_word_is_not_read_as_a_prohibition(text):
+    docs, corpus = corpus_of(f"# 闭包\n{text}\n")
+    statement = gsd.LANGUAGES["zh"].statement(text, "", corpus.lower(docs[0].sections[0]))
+    assert not (statement and statement.rule and statement.rule.modal in ("不要", "不得"))
