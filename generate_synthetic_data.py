@@ -2625,7 +2625,25 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
-            and not _LISTING_REF_RE.search(f.text)]  # "the program in Listing 4-8" is unseen
+            and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
+            and not _repeats_previous_noun(f, section)]
+
+
+_THE_START_RE = re.compile(r"^(?:(?:If|When|Unless|Once|Until|After|Before|While) )?[Tt]he "
+                           r"(?:[a-z][\w-]* ){0,2}?([a-z][a-z-]{2,})\b")
+
+
+def _repeats_previous_noun(fact: Fact, section: Section) -> bool:
+    """Whether a sentence opens on "the X" for an X the sentence before introduced and the
+    headings do not name: "Log TLS key material to a file. The key material is in NSS
+    format." (which key material?), "If the key doesn't exist, ..." after "the `edition`
+    key" (graded round 15)."""
+    found = fact.previous and _THE_START_RE.match(fact.text)
+    if not found:
+        return False
+    noun = set(_word_bag(found.group(1)))
+    around = _word_bag(" ".join((*section.heading_path, section.doc_title)))
+    return bool(noun & set(_word_bag(re.sub(r"`[^`]*`", " ", fact.previous))) - set(around))
 
 
 # --- one generator per question type: each returns every honest candidate ----

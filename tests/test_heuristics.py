@@ -1116,3 +1116,22 @@ def test_a_longer_chinese_word_is_not_read_as_a_prohibition(text):
     docs, corpus = corpus_of(f"# 闭包\n{text}\n")
     statement = gsd.LANGUAGES["zh"].statement(text, "", corpus.lower(docs[0].sections[0]))
     assert not (statement and statement.rule and statement.rule.modal in ("不要", "不得"))
+
+
+@pytest.mark.parametrize("text, leaning", [
+    ("Rust reads the `edition` key in `Cargo.toml`. If the key doesn't exist, Rust uses 2015 as "
+     "the edition.", "If the key"),
+    ("Log TLS key material to a file. The material is in NSS format and can decrypt traffic.",
+     "The material"),
+])
+def test_a_sentence_opening_on_a_noun_the_one_before_introduced_is_no_fact(text, leaning):
+    docs, corpus = corpus_of(f"# Settings\n{text}\n\nThe settings file is read at start-up.\n")
+    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    assert texts and not [t for t in texts if t.startswith(leaning)]
+
+
+def test_a_noun_the_headings_name_is_no_reference_back():
+    docs, corpus = corpus_of("# Lamp care\nThe UV-2 has two lamps. The lamp must cool for 10 "
+                             "minutes before you touch it.\n")
+    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    assert [t for t in texts if t.startswith("The lamp must")]
