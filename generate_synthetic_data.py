@@ -2711,6 +2711,9 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
         # more often than not (graded rounds 9-11)
     if section.language == "zh" and statement.rule and not _anchored(statement.subject, section):
         return None  # "对启用一个 feature有什么要求？" of a rule the document states in passing
+    if statement.kind == "copula" and section.heading.endswith(("?", "？")):
+        return None  # "什么是组合式 API？" heads a section whose whole body answers it: one
+        # sentence ("它是 Vue 3 的内置功能") is not the answer (graded round 15)
     if statement.kind == "copula":
         return question if _names_a_topic(statement.subject, section) else None
     if statement.kind == "action" or statement.rule and not conditional and \
@@ -3536,6 +3539,9 @@ def _code_draft(code: CodeBlock, section: Section, corpus: Corpus, lang: Languag
                  code.code + code.lead_in) or re.search(r"输出|结果|打印|\b(?:output|prints?|result)\b",
                                                        code.lead_in):
         return None  # the document's counter-example, or what a program prints, not its code
+    if _LISTING_REF_RE.search(code.lead_in) or re.search(
+            r"(?:^|[为為])了?更?(?:清楚|好)?(?:地|的)?理解|\bunderstand\b", code.lead_in):
+        return None  # "为了更清楚的理解 `let`，考虑示例 18-4 …": a listing to study, not a task
     if not re.search(r"[:：]$|\b(?:following|below|like this|as follows)\b|如下|下面|以下|这样",
                      code.lead_in) or re.search(r"首先|第一步|^First\b|\bfirst step\b", code.lead_in):
         return None  # a lead-in that does not point at the code may be followed by a
@@ -3565,6 +3571,9 @@ def _explain_draft(section: Section, corpus: Corpus, lang: Language) -> Draft | 
     if not statement or statement.kind == "rule" or statement.kind != "entity" and \
             _folded(statement.subject).strip("`") != _folded(entity).strip("`"):
         return None
+    if statement.predicate.startswith("returns ") or \
+            opening[0] in corpus.boilerplate(section.source):
+        return None  # "what is `napi_get_value_string_utf16`?" / "It returns `napi_ok` if ..."
     first = lang.sentence(f"It {statement.predicate}") if statement.kind == "entity" and \
         lang.code == "en" else opening[0]
     answer = " ".join([first, *[s for s in opening[1:3] if is_fact(s)]])

@@ -1135,3 +1135,29 @@ def test_a_noun_the_headings_name_is_no_reference_back():
                              "minutes before you touch it.\n")
     texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
     assert [t for t in texts if t.startswith("The lamp must")]
+
+
+def test_an_api_is_not_explained_by_what_it_returns():
+    sections = "".join(f"## `napi_get_value_{n}`\nReturns `napi_ok` if the API succeeded. If a "
+                       f"non-`{n}` value is passed in it returns `napi_{n}_expected`.\n\n"
+                       for n in ("string", "bool", "double"))
+    docs, corpus = corpus_of(f"# Node-API\n{sections}")
+    assert not [d for s in docs[0].sections for d in gsd.gen_technical_explanation(s, corpus)
+                if "what is" in d.question]
+
+
+def test_a_question_heading_is_not_answered_by_one_of_its_sentences():
+    text = ("# 组合式 API 常见问答\n## 什么是组合式 API？\n组合式 API 是 Vue 3 的内置功能。它让我们"
+            "用函数而不是声明选项的方式书写组件。它包括响应式 API、生命周期钩子和依赖注入。\n")
+    docs, corpus = corpus_of(text)
+    drafts = [d for d in gsd.gen_fact_based(docs[0].sections[-1], corpus) if "什么是" in d.question]
+    assert drafts and all("用函数" in d.answer for d in drafts)  # the whole body, not one sentence
+
+
+@pytest.mark.parametrize("lead_in", [
+    "为了更清楚的理解 `let` 的模式匹配方面的内容，考虑示例 18-4 中使用 `let` 和模式解构一个元组：",
+    "To understand how `let` destructures a tuple, look at the following code:",
+])
+def test_a_listing_to_study_is_no_answer_to_how(lead_in):
+    text = f"# `let` 语句\n{lead_in}\n\n```rust\nlet (x, y, z) = (1, 2, 3);\n```\n"
+    assert drafts_of("technical_explanation", text) == []
