@@ -3335,6 +3335,10 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
     conditions apply:" under two tiers), by its section; by the section alone only where
     it has one list of real items, not labels ("使用模板；使用渲染函数")."""
     doc = lang.title(section)
+    if _LISTING_REF_RE.search(block.lead_in) or re.search(
+            r"(?:上面|上述|以上|这段)的?代码|\b(?:code|listing|example) above\b|"
+            r"\babove (?:code|listing|example)\b", block.lead_in, re.IGNORECASE):
+        return None  # "上面代码，有几个非常重要的点：" explains code the reader does not see
     if block.lead_in.endswith((":", "：")) and len(lead) <= 80:
         if section.heading == section.doc_title:
             return lang.fmt("q_list", lead=lead, doc=doc)

@@ -1161,3 +1161,16 @@ def test_a_question_heading_is_not_answered_by_one_of_its_sentences():
 def test_a_listing_to_study_is_no_answer_to_how(lead_in):
     text = f"# `let` 语句\n{lead_in}\n\n```rust\nlet (x, y, z) = (1, 2, 3);\n```\n"
     assert drafts_of("technical_explanation", text) == []
+
+
+@pytest.mark.parametrize("lead_in", [
+    "上面代码，有几个非常重要的点：",
+    "In the code above, note three things:",
+    "The example above does three things:",
+])
+def test_a_list_about_the_code_above_is_not_summarized(lead_in):
+    text = (f"# Trait objects\n```rust\nfn draw1(x: Box<dyn Draw>) {{}}\n```\n\n{lead_in}\n\n"
+            "- `draw1` takes a boxed trait object built with `Box::new(x)`\n"
+            "- `draw2` takes a reference to a trait object built with `&x`\n"
+            "- `dyn` marks the trait object type in both signatures\n")
+    assert drafts_of("summarization", text) == []
