@@ -1206,7 +1206,9 @@ class Language:
         """Reasoning in three or four steps: where the answer comes from, the sentence that
         supports it (and one of another section), and why it answers the question."""
         path = " > ".join(section.heading_path)
-        where = "step_where" if topic not in (section.heading, section.doc_title) else "step_in"
+        where = "step_where" if topic not in (section.heading, section.doc_title) and not \
+            re.match(r"(?:you|we|I|they|it|this|these|that|those)\b|(?:你|我们|大家|它|这)",
+                     topic, re.IGNORECASE) else "step_in"  # not "The question is about you"
         steps = [self.fmt(where, topic=topic, doc=self.title(section), path=path),
                  self.fmt("step_support", text=support)]
         if other:
@@ -1454,7 +1456,8 @@ def _en_pronoun(subject: str) -> str:
     head = _en_head(subject).strip("`")
     plural = " and " in f" {lowered} " or (head.endswith("s") and not head.endswith(
         ("ss", "us", "is", "ics")) and len(head) > 3)
-    return "They" if plural or head in _EN_PERSONS else "It"
+    person = head in _EN_PERSONS and not subject.startswith("`")  # `operator` is a value
+    return "They" if plural or person else "It"
 
 
 def _en_split_condition(text: str) -> Split | None:
@@ -1507,11 +1510,11 @@ class English(Language):
         "why_term_chain": "That is what the document calls \"{term}\", so its rule on \"{term}\" applies.",
         "why_condition": 'The situation in the question is the condition "{condition}", '
                          "so the statement's consequence applies.",
-        "why_cause": 'The words "{marker}" introduce the reason.',
-        "why_result": 'The words "{marker}" introduce the result.',
-        "why_qualifier": 'The words "{marker}" open the qualification.',
-        "why_summary": "The section makes {count} statements in {paragraphs} paragraph(s); "
-                       "together, in order, they are its content.",
+        "why_cause": 'In that sentence, "{marker}" introduces the reason.',
+        "why_result": 'In that sentence, "{marker}" introduces the result.',
+        "why_qualifier": 'In that sentence, "{marker}" opens the qualification.',
+        "why_summary": "The section makes {count} statements; together, in order, they are its "
+                       "content.",
         "why_list": "The list has {count} items, given here in order.",
         "why_steps": "The section gives an ordered list of {count} steps.",
         "why_code": "The code right after that sentence is what it refers to.",
@@ -1535,7 +1538,7 @@ class English(Language):
         "q_what_happens": "what happens {condition}?",
         "q_why": "why {clause}?",
         "q_result": "what does it lead to when {clause}?",
-        "q_exception": "what exception is made to the statement that {clause}?",
+        "q_exception": "{clause}, with what exception?",
         "q_condition": "under what condition {clause}?",
         "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
         "q_cell": 'what is the "{column}" for "{row}" in the table in "{heading}"?',
@@ -2010,7 +2013,7 @@ class Chinese(Language):
         "why_cause": "“{marker}”引出了原因。",
         "why_result": "“{marker}”引出了结果。",
         "why_qualifier": "“{marker}”引出了限定或例外。",
-        "why_summary": "该节共有{paragraphs}个段落、{count}句陈述，按顺序合起来就是它的全部内容。",
+        "why_summary": "该节共有{count}句陈述，按顺序合起来就是它的全部内容。",
         "why_list": "该列表共有{count}项，按原顺序列出。",
         "why_steps": "该节给出了一个包含{count}个步骤的有序列表。",
         "why_code": "紧接这句话的代码就是它所指的内容。",

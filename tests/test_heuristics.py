@@ -96,8 +96,8 @@ CASES = [
      "absorbance errors.\n", "what does it lead to when an early baseline drifts?",
      "It results in absorbance errors."),
     ("except", "critical_analysis", "# Sidewalks\nRiding on sidewalks is prohibited, except when "
-     "a rider walks the scooter.\n", "what exception is made to the statement that riding on "
-     "sidewalks is prohibited?", "Except when a rider walks the scooter."),
+     "a rider walks the scooter.\n", "riding on sidewalks is prohibited, with what exception?",
+     "Except when a rider walks the scooter."),
     ("only if", "critical_analysis", "# Data\nThe operator may share trip data only if the rider "
      "agrees in writing.\n", "under what condition may the operator share trip data?",
      "Only if the rider agrees in writing."),
@@ -289,6 +289,8 @@ def test_reasoning_names_the_place_quotes_the_support_and_says_why(sample_pairs)
         assert any(f.text in " ".join(steps) for s in qa.sources for f in s.facts) or \
             qa.question_type in ("summarization", "process_workflow", "technical_explanation")
         assert sum(qa.answer in step for step in steps) <= 1  # never the answer three times
+        assert not re.search(r"\(s\)|The words \"\w+\" introduce", " ".join(steps)), steps
+        # "in 1 paragraph(s)", 'The words "because" introduce': a template showing
 
 
 def test_every_answer_is_the_documents_own_words(sample_pairs):
@@ -1174,3 +1176,16 @@ def test_a_list_about_the_code_above_is_not_summarized(lead_in):
             "- `draw2` takes a reference to a trait object built with `&x`\n"
             "- `dyn` marks the trait object type in both signatures\n")
     assert drafts_of("summarization", text) == []
+
+
+def test_a_code_subject_is_it_even_when_its_name_is_a_person_word():
+    assert gsd._en_pronoun("`operator`") == "It"
+    assert gsd._en_pronoun("the operator") == "They"  # a person: the bylaw's scooter operator
+
+
+def test_reasoning_never_says_the_question_is_about_you():
+    docs, corpus = corpus_of("# Testing\nYou can run a subset of tests by passing a name.\n")
+    lang = gsd.LANGUAGES["en"]
+    steps = lang.steps(docs[0].sections[0], "you", "You can run a subset of tests.", "why")
+    assert not steps[0].startswith("The question is about you")
+    assert steps[0].startswith("The answer is in")
