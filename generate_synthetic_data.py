@@ -1538,7 +1538,8 @@ class English(Language):
         "q_what_happens": "what happens {condition}?",
         "q_why": "why {clause}?",
         "q_result": "what does it lead to when {clause}?",
-        "q_exception": "{clause}, with what exception?",
+        "q_exception": "is it always true that {clause}?",
+        "a_exception": "No, {marker} {clause}",
         "q_condition": "under what condition {clause}?",
         "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
         "q_cell": 'what is the "{column}" for "{row}" in the table in "{heading}"?',
@@ -1945,7 +1946,7 @@ _ZH_AMOUNT_RE = re.compile(
 _ZH_MODALS = ("必须", "应当", "应该", "需要", "不得", "不能", "不可以", "不应该", "不要", "禁止")
 _ZH_RULE_RE = re.compile(rf"^(?P<subj>[^，,。；：:！？“”\"]{{1,16}}?)(?P<modal>{'|'.join(_ZH_MODALS)})"
                          r"(?![求紧不])(?P<pred>[^。；！？]{2,})$")
-_ZH_IS_RE = re.compile(r"^(?P<subj>[^，,。；：:！？“”\"()（）]{1,12}?)(?P<verb>是指|指的是|是)"
+_ZH_IS_RE = re.compile(r"^(?P<subj>`[^`]{1,40}` ?|[^，,。；：:！？“”\"()（）`]{1,12}?)(?P<verb>是指|指的是|是)"
                        r"(?P<comp>[^。；！？]{4,})$")
 _ZH_NOT_SUBJECT = ("这", "那", "它", "他", "她", "其", "此", "但", "而", "如果", "因为", "所以", "也",
                    "都", "还", "就", "并", "或", "即", "则", "当", "只", "于", "总", "不", "要", "在",
@@ -2035,6 +2036,7 @@ class Chinese(Language):
         "q_why": "为什么{clause}？",
         "q_result": "{clause}，会带来什么结果？",
         "q_exception": "“{clause}”这一说法有什么限定或例外？",
+        "a_exception": "{marker}{clause}",
         "q_condition": "在什么条件下{clause}？",
         "q_limit": "{doc}规定：“{rule}”{probe}{unit}是否符合这一规定？",
         "q_cell": "“{heading}”中的表格里，“{row}”的“{column}”是什么？",
@@ -2076,6 +2078,8 @@ class Chinese(Language):
     @staticmethod
     def _subject_ok(subject: str) -> bool:
         subject = subject.strip()
+        if re.fullmatch(r"`[^`]{3,40}`", subject):
+            return True  # "`<TransitionGroup>` 是…": a name in code is a subject as a whole
         if re.search(r"`[^`]{1,2}`", subject):
             return False  # "`a` 数组": a name from a listing the reader has not seen
         if re.search(r"[也为把给向从将\-—]|输出|结果|示例|例子|表示|回过头|最好|提供|支持|用于|需要|可以|"
@@ -2706,7 +2710,7 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
         # ..." read as "what does Rust have?", "what does 'A mismatch usually' mean?"
     conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)
     if statement.kind == "copula" and section.language == "zh" and _folded(
-            statement.subject).strip("`") not in _folded(" ".join(section.heading_path)):
+            statement.subject).strip("`<>") not in _folded(" ".join(section.heading_path)):
         return None  # "什么是`Waker`？" from the section on Notify: no definition there
     if section.language == "zh" and (statement.kind == "action" or statement.rule and
                                      statement.rule.modal.endswith("需要")):
@@ -3457,8 +3461,8 @@ def _has_verb(text: str) -> bool:
     "exceptions, conditions, limits or trade-offs as the section states them."))
 def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     """An exception or a sole condition a rule states in so many words. "Riding on
-    sidewalks is prohibited, except when a rider walks the scooter." -> "what exception is
-    made to the statement that riding on sidewalks is prohibited?" / "Except when ..." """
+    sidewalks is prohibited, except when a rider walks the scooter." -> "is it always true
+    that riding on sidewalks is prohibited?" / "No, except when ..." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
     for fact in _sentence_facts(section, corpus):
@@ -3471,8 +3475,7 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
                                    else f"只有{split.clause}")
         else:  # except, unless, 除非
             question = _exception_question(split, lang, lower)
-            answer = lang.sentence(f"{split.marker} {split.clause}" if lang.code == "en"
-                                   else f"{split.marker}{split.clause}")
+            answer = lang.sentence(lang.fmt("a_exception", marker=split.marker, clause=split.clause))
         if question:
             drafts.append(Draft(
                 lang.frame(section, _scoped(question, section, answer), answer), answer,
@@ -3513,7 +3516,7 @@ def _sole_condition_question(split: Split, section: Section, lang: Language, low
 
 
 def _exception_question(split: Split, lang: Language, lower) -> str | None:
-    """ "what exception is made to the statement that ...?" — of a statement, not of an
+    """ "is it always true that ...?" — of a statement, not of an
     instruction ("that use `CPPFLAGS`"), one that already holds an exception ("that
     unless otherwise specified ...") or one that opens with a connective."""
     if lang.is_instruction(split.main) or re.search(
@@ -3849,7 +3852,7 @@ def self_contained(question: str, section: Section) -> bool:
     'What must riders do?' -> True;  'Why do we encourage this feature?' -> False
     """
     text = question.replace(section.doc_title, " ")
-    text = re.sub(r"`[^`]*`|《[^》]*》", " ", text)
+    text = re.sub(r"`[^`]*`|《[^》]*》|\b(?i:is it always true that)\b", " ", text)  # a dummy "it"
     return not _UNRESOLVED_RE.search(text)
 
 

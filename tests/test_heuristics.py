@@ -96,8 +96,8 @@ CASES = [
      "absorbance errors.\n", "what does it lead to when an early baseline drifts?",
      "It results in absorbance errors."),
     ("except", "critical_analysis", "# Sidewalks\nRiding on sidewalks is prohibited, except when "
-     "a rider walks the scooter.\n", "riding on sidewalks is prohibited, with what exception?",
-     "Except when a rider walks the scooter."),
+     "a rider walks the scooter.\n", "is it always true that riding on sidewalks is prohibited?",
+     "No, except when a rider walks the scooter."),
     ("only if", "critical_analysis", "# Data\nThe operator may share trip data only if the rider "
      "agrees in writing.\n", "under what condition may the operator share trip data?",
      "Only if the rider agrees in writing."),
@@ -1189,3 +1189,10 @@ def test_reasoning_never_says_the_question_is_about_you():
     steps = lang.steps(docs[0].sections[0], "you", "You can run a subset of tests.", "why")
     assert not steps[0].startswith("The question is about you")
     assert steps[0].startswith("The answer is in")
+
+
+def test_is_it_always_true_has_a_dummy_it_but_other_its_point_back():
+    docs, _ = corpus_of("# Sidewalks\nRiding on sidewalks is prohibited.\n")
+    section = docs[0].sections[0]
+    assert gsd.self_contained("Is it always true that riding on sidewalks is prohibited?", section)
+    assert not gsd.self_contained("Why is it prohibited?", section)
