@@ -2097,9 +2097,9 @@ class Chinese(Language):
     def _clause(text: str) -> str | None:
         """The first clause of a predicate when the rest is a new clause, else the predicate
         if it has no comma; None for run-on text. "是静态语言，因此…" -> "是静态语言" """
-        cut = _ZH_NEW_CLAUSE_RE.search(text)
-        if cut and re.match(r"[，,]\s*(?:同时|而且|并且)", text[cut.start():]):
-            # "…，同时…" adds to the answer: cutting there would drop half of it
+        cut = _ZH_NEW_CLAUSE_RE.search(text) or re.search(r"[，,](?=\s*用[于来])", text)
+        if cut and re.match(r"[，,]\s*(?:同时|而且|并且|用于|用来)", text[cut.start():]):
+            # "…，同时…", "一个内置组件，用于…" add to the answer: cutting there drops half of it
             rest = _ZH_NEW_CLAUSE_RE.search(text, cut.end())
             head = text if not rest else None
             if not head or len(head) > 60 or re.search(r"[：:（(]", head) or head.count("`") % 2:

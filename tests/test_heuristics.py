@@ -1196,3 +1196,11 @@ def test_is_it_always_true_has_a_dummy_it_but_other_its_point_back():
     section = docs[0].sections[0]
     assert gsd.self_contained("Is it always true that riding on sidewalks is prohibited?", section)
     assert not gsd.self_contained("Why is it prohibited?", section)
+
+
+def test_a_chinese_definition_of_a_name_in_code_is_asked_whole():
+    text = ("# TransitionGroup\n`<TransitionGroup>` 是一个内置组件，用于对 `v-for` 列表中的元素的插入和"
+            "移除添加动画效果。\n")
+    drafts = drafts_of("fact_based", text)
+    assert [d.question.split("，", 1)[-1] for d in drafts] == ["什么是`<TransitionGroup>`？"]
+    assert drafts[0].answer.endswith("添加动画效果。")  # not cut at "，用于"
