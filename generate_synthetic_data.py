@@ -2232,6 +2232,10 @@ class Chinese(Language):
         number, unit = match["number"], match["unit"]
         if clause != clauses[0]:
             return None  # "在一些语言中，…几个值…" would lose the scope its first clause sets
+        before = clause[:match.start()].rstrip()
+        if before.endswith(tuple("这那的于述上意将进配了") + ("所有",)) or clause.lstrip().startswith("除"):
+            return None  # "这两个组件", "区别在于两个类型", "默认的四种", "除了…": the amount names
+            # things the text has already counted; the question would ask nothing
         if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如", "是", "作者", "笔者")) or \
                 re.search(r"如何|怎么|怎样", text) or \
                 re.search(r"[和、与及+/]", clause[:match.start()]) or clause[:match.start()].count("`") >= 4:

@@ -1204,3 +1204,17 @@ def test_a_chinese_definition_of_a_name_in_code_is_asked_whole():
     drafts = drafts_of("fact_based", text)
     assert [d.question.split("，", 1)[-1] for d in drafts] == ["什么是`<TransitionGroup>`？"]
     assert drafts[0].answer.endswith("添加动画效果。")  # not cut at "，用于"
+
+
+@pytest.mark.parametrize("text", [
+    "区别在于两个类型对内存的处理上。",  # "the two types", already counted
+    "除了默认的四种 profile，我们还可以定义自己的。",
+    "数组中的所有五个元素都如期被打印出来。",
+])
+def test_a_chinese_amount_that_names_counted_things_is_no_count_question(text):
+    assert drafts_of("factual_recall", f"# 所有权\n{text}\n") == []
+
+
+def test_a_chinese_amount_a_verb_gives_is_asked():
+    drafts = drafts_of("factual_recall", "# provide\n`provide()` 函数接收两个参数。\n")
+    assert [d.question.split("，", 1)[-1] for d in drafts] == ["`provide()` 函数接收几个参数？"]
