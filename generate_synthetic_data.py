@@ -1476,6 +1476,10 @@ def _en_split_condition(text: str) -> Split | None:
     clause, main = match["clause"].strip(), match["main"].strip()
     words = clause.split()
     first = words[0].lower() if words else ""
+    if first == "to" or re.search(r"\b(?:tells?|knows?|decides?|determines?|specify|specifies|"
+                                  r"choose|chooses|controls?|indicates?|asks?)(?:\s+[\w`]+){0,3}$",
+                                  main) and not leading:
+        return None  # "tell the program when to stop": which moment, not a condition
     if len(words) < 2 or len(words) > 25 or first in _EN_REDUCED | _EN_PRONOUNS or \
             first.endswith(("ing", "ed")) or first in _EN_PARTICIPLES or \
             re.search(r"[;{}]|Default:", clause + main) or (not leading and "," in clause) or \
@@ -1689,8 +1693,10 @@ class English(Language):
                              f"is {done} {event['marker']} {event['rest']}")
         match = _EN_IMPLICIT_RE.match(body)
         if not match or match["verb"].lower() not in _EN_VERB_FORMS or \
-                not _whole_predicate(match["rest"]):
-            return None
+                not _whole_predicate(match["rest"]) or re.match(
+                    rf"(?:{_EN_AUXILIARIES}|take|make|get|need|happen|apply|occur|remain)\b",
+                    match["rest"]):
+            return None  # "Changes take effect on the next restart": a plural noun, no verb
         verb, adverb = match["verb"].lower(), (match["adv"] or "").lower()
         predicate = f"{adverb}{verb} {match['rest']}"
         if verb == "returns" and not adverb:  # the answer is what it returns, not "It returns"
@@ -1863,7 +1869,10 @@ class English(Language):
         return match["phrase"], f"the {target}"
 
     def is_instruction(self, item):
-        first = re.sub(r"^[^\w`]+", "", item).split(" ", 1)[0].lower()
+        item = re.sub(r"^[^\w`]+", "", item)
+        if re.match(r"^\w+ (?:and|or) \w+ \w+s (?:are|were|have)\b", item):
+            return False  # "Start and end messages are issued": a noun phrase, no imperative
+        first = item.split(" ", 1)[0].lower()
         return first in _EN_VERB_BASES or first in ("go", "click", "press", "type", "enter",
                                                     "choose", "wait", "fill", "place", "switch",
                                                     "turn", "log", "sign", "download", "edit",
@@ -3894,7 +3903,7 @@ def _leans_on_listing(question: str, section: Section, any_name: bool = False) -
         return False
     around = " ".join((*section.heading_path, section.doc_title))
     included = any(re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", c.code) for c in section.codes)
-    pattern = r"`([\w:.!]+?)(?:\(\))?`" if any_name else \
+    pattern = r"`[&*]*(?:mut )?([\w:.!]+?)(?:\(\))?`" if any_name else \
         r"`([a-z_][a-z0-9_]*|true|false|None|Some|Ok|Err)`"
     names = {n.split("::")[-1].split(".")[-1] for n in re.findall(pattern, question)
              if n not in around}
@@ -3916,6 +3925,9 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
     section's example code."""
     if draft.question.count("`") % 2 or draft.answer.count("`") % 2:
         return False  # "why will the message be `<cask> is deprecated?": a span cut open
+    if draft.question.count("(") != draft.question.count(")") or \
+            draft.question.count("（") != draft.question.count("）"):
+        return False  # "how do you verify that ICU is enabled at all (`system-icu`?": cut open
     if draft.key and _leans_on_listing(f"`{draft.answer.strip('`')}`", section, any_name=True):
         return False  # "函数体以 ___ 函数开头": which function? the one in the listing
     if question_type != "contextual_ambiguity" and not self_contained(draft.question, section):

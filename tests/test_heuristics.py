@@ -781,7 +781,9 @@ def test_a_chinese_verb_followed_by_hou_takes_no_object():
 
 def test_an_option_description_is_no_instruction():
     text = "# `info` [`options`]\nIf `--json` is passed, print a JSON representation of the formula.\n"
-    assert not [d for d in drafts_of("application", text) if "What should you do" in d.question]
+    docs, corpus = corpus_of(text)
+    assert not [d for d in gsd.gen_application(docs[0].sections[-1], corpus)
+                if "What should you do" in d.question]
 
 
 def test_an_instruction_with_so_that_is_no_reason():
@@ -1218,3 +1220,47 @@ def test_a_chinese_amount_that_names_counted_things_is_no_count_question(text):
 def test_a_chinese_amount_a_verb_gives_is_asked():
     drafts = drafts_of("factual_recall", "# provide\n`provide()` 函数接收两个参数。\n")
     assert [d.question.split("，", 1)[-1] for d in drafts] == ["`provide()` 函数接收几个参数？"]
+
+
+# --- grading round 16 ----------------------------------------------------------------------
+
+
+def test_when_to_after_a_verb_of_telling_is_no_condition():
+    text = ("# Repeating code with `loop`\nYou can place the `break` keyword within the loop to "
+            "tell the program when to stop executing the loop.\n")
+    assert drafts_of("application", text) == [] and drafts_of("hypothetical", text) == []
+
+
+def test_a_noun_phrase_opening_is_no_instruction_to_the_reader():
+    text = ("# Diagnostic report\n## Usage\nWhen a report is written, start and end messages are issued to stderr and "
+            "the filename of the report is returned to the caller.\n")
+    docs, corpus = corpus_of(text)
+    assert not [d for d in gsd.gen_application(docs[0].sections[-1], corpus)
+                if "What should you do" in d.question]
+
+
+def test_a_plural_noun_that_looks_like_a_verb_describes_no_api():
+    text = ("# brew(1)\n## `services` [`subcommand`]\nChanges take effect on the next "
+            "`brew services restart` and persist across upgrades.\n")
+    docs, corpus = corpus_of(text)
+    assert not [d for d in gsd.gen_fact_based(docs[0].sections[-1], corpus)
+                if d.answer.startswith("It changes")]
+
+
+def test_a_question_cut_inside_brackets_is_not_asked():
+    text = ("# Detecting support\nTo verify that ICU is enabled at all (`system-icu`, `small-icu`, "
+            "or `full-icu`), simply checking the existence of `Intl` should suffice:\n\n"
+            "```js\nconst hasICU = typeof Intl === 'object';\n```\n")
+    docs, corpus = corpus_of(text)
+    section = docs[0].sections[0]
+    drafts = gsd.gen_technical_explanation(section, corpus)
+    assert not [d for d in drafts if gsd._askable(d, section, "technical_explanation")]
+
+
+def test_a_blank_of_a_borrowed_listing_variable_is_not_asked():
+    text = ("# Concatenating with `+`\n```rust\nlet s3 = s1 + &s2;\n```\n\nThe type of `&s2` is "
+            "`&String`, not `&str`, as the second parameter to `add` specifies.\n")
+    docs, corpus = corpus_of(text)
+    section = docs[0].sections[0]
+    assert not [d for d in gsd.gen_true_false_fill_blank(section, corpus)
+                if d.key and "`&s2`" in d.answer and gsd._askable(d, section, "true_false_fill_blank")]
