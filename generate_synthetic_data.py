@@ -3594,8 +3594,7 @@ def _explain_draft(section: Section, corpus: Corpus, lang: Language) -> Draft | 
     if not statement or statement.kind == "rule" or statement.kind != "entity" and \
             _folded(statement.subject).strip("`") != _folded(entity).strip("`"):
         return None
-    if statement.predicate.startswith("returns ") or \
-            opening[0] in corpus.boilerplate(section.source):
+    if opening[0] in corpus.boilerplate(section.source):
         return None  # "what is `napi_get_value_string_utf16`?" / "It returns `napi_ok` if ..."
     first = lang.sentence(f"It {statement.predicate}") if statement.kind == "entity" and \
         lang.code == "en" else opening[0]
