@@ -1249,6 +1249,12 @@ class Language:
     def is_instruction(self, item: str) -> bool:
         return False
 
+    def list_ask(self, lead: str) -> str | None:
+        """The question a list's lead-in asks, where it has a shape that says what the
+        items are: "The following groups are supported" -> "which groups are supported?";
+        None where it has no such shape (the list is then named by its lead-in)."""
+        return None
+
     def goal(self, text: str, heading: bool = False) -> str | None:
         """What a procedure or command achieves, from a lead-in ("To record a baseline:")
         or, with `heading`, a how-to heading ("Installing Homebrew"), as the words after
@@ -1489,6 +1495,21 @@ def _en_split_condition(text: str) -> Split | None:
     return Split(match["marker"].lower(), clause, main, leading)
 
 
+# Lead-ins that say what a list holds, and the question each asks (its "np" lower-cased).
+_EN_LIST_ASKS = (
+    (r"(?P<np>[Tt]he [^,:]{2,60}?) (?P<modal>could|may|can|must|will|should) be(?: one of)?",
+     "what {modal} {np} be?"),
+    (r"(?P<np>[Tt]he [^,:]{2,60}?) is one of", "what can {np} be?"),
+    (r"[Tt]he following (?P<noun>[\w` -]{2,40}?) (?P<be>are|will be|can be|may be) (?P<rest>[^,:]+)",
+     "which {noun} {be} {rest}?"),
+    (r"There are (?P<np>(?:two|three|four|five|six|seven|eight|nine|ten) [^,:]{2,60})",
+     "what are the {np}?"),
+    (r"(?P<np>[Tt]he [^,:]{2,60}?) include", "what do {np} include?"),
+    (r"(?P<np>[Tt]he (?:most|main|available|supported|possible|valid)\b[^,:]{2,50}?) are",
+     "what are {np}?"),
+)
+
+
 class English(Language):
     code, end = "en", "."
     T = {
@@ -1553,6 +1574,8 @@ class English(Language):
         "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
         "q_list_under": "Summarize the list that follows \"{lead}\" in the section \"{heading}\" of {doc}.",
         "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
+        "q_list_ask": "According to {doc}, {ask}",
+        "q_list_ask_under": 'In the section "{heading}" of {doc}, {ask}',
         "q_list_doc": "Summarize the list at the opening of {doc}.",
         "q_steps": "what are the steps, in order, to {goal}?",
         "q_how": "how do you {goal}?",
@@ -1878,6 +1901,19 @@ class English(Language):
                                                     "turn", "log", "sign", "download", "edit",
                                                     "tap", "navigate", "visit", "restart")
 
+    def list_ask(self, lead):
+        cond = re.match(r"^(?:If|When)\b[^,]{2,50}, ", lead)
+        head, rest = (cond.group()[0].lower() + cond.group()[1:], lead[cond.end():]) if cond \
+            else ("", lead)
+        for pattern, ask in _EN_LIST_ASKS:
+            match = re.fullmatch(pattern, rest)
+            if match and not re.search(r"\b(?:this|these|that|those|it|they|we|you)\b",
+                                       match.group(), re.IGNORECASE):
+                parts = {k: v for k, v in match.groupdict().items()}
+                parts["np"] = parts.get("np", "") and parts["np"][0].lower() + parts["np"][1:]
+                return f"{head}{ask.format(**parts)}"
+        return None
+
     def goal(self, text, heading=False):
         match = _EN_GOAL_RE.match(text.strip())
         if match and match["goal"].split()[0] in _EN_VERB_BASES | {"get", "go", "see", "try"}:
@@ -2055,6 +2091,8 @@ class Chinese(Language):
         "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
         "q_list_under": "请概括{doc}“{heading}”一节中“{lead}”之后列出的内容。",
         "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
+        "q_list_ask": "根据{doc}，{ask}",
+        "q_list_ask_under": "在{doc}“{heading}”一节中，{ask}",
         "q_list_doc": "请概括{doc}开头部分列出的内容。",
         "q_steps": "{goal}的步骤依次是什么？",
         "q_how": "如何{goal}？",
@@ -2285,6 +2323,13 @@ class Chinese(Language):
 
     def is_instruction(self, item):
         return re.sub(r"^[^\w`]+", "", item).startswith(_ZH_INSTRUCTION_VERBS)
+
+    def list_ask(self, lead):
+        match = re.fullmatch(r"(?P<subj>[^，,。：:]{2,20}?)(?:主要)?(?P<verb>包括|包含|分为)(?:以下|如下|下面)?"
+                             r"(?:几种|几个|几类|这些|内容)?", lead)
+        if not match or not self._subject_ok(match["subj"]):
+            return None
+        return f"{match['subj'].strip()}{match['verb']}哪些？"
 
     def goal(self, text, heading=False):
         text = text.strip().rstrip("：:。")
@@ -3360,6 +3405,10 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
             r"\babove (?:code|listing|example)\b", block.lead_in, re.IGNORECASE):
         return None  # "上面代码，有几个非常重要的点：" explains code the reader does not see
     if block.lead_in.endswith((":", "：")) and len(lead) <= 80:
+        ask = lang.list_ask(lead)
+        if ask:
+            return lang.fmt("q_list_ask" if section.heading == section.doc_title else
+                            "q_list_ask_under", ask=ask, heading=section.heading, doc=doc)
         if section.heading == section.doc_title:
             return lang.fmt("q_list", lead=lead, doc=doc)
         return lang.fmt("q_list_under", lead=lead, heading=section.heading, doc=doc)

@@ -1264,3 +1264,17 @@ def test_a_blank_of_a_borrowed_listing_variable_is_not_asked():
     section = docs[0].sections[0]
     assert not [d for d in gsd.gen_true_false_fill_blank(section, corpus)
                 if d.key and "`&s2`" in d.answer and gsd._askable(d, section, "true_false_fill_blank")]
+
+
+@pytest.mark.parametrize("lead_in, asked", [
+    ("The following groups are supported:", "which groups are supported?"),
+    ("When enabled, the following permissions are restricted:",
+     "when enabled, which permissions are restricted?"),
+    ("The value may be one of:", "what may the value be?"),
+    ("There are three release channels for Rust:", "what are the three release channels for Rust?"),
+    ("有害状态大概分为：", "有害状态大概分为哪些？"),
+])
+def test_a_list_lead_in_that_says_what_it_lists_is_asked_as_a_question(lead_in, asked):
+    text = f"# Groups\n{lead_in}\n\n- `modp14` of 2048 bits\n- `modp15` of 3072 bits\n- `modp16` of 4096 bits\n"
+    drafts = drafts_of("summarization", text)
+    assert drafts and drafts[0].question.endswith(asked), drafts
