@@ -2702,8 +2702,12 @@ def _repeats_previous_noun(fact: Fact, section: Section) -> bool:
     """Whether a sentence opens on "the X" for an X the sentence before introduced and the
     headings do not name: "Log TLS key material to a file. The key material is in NSS
     format." (which key material?), "If the key doesn't exist, ..." after "the `edition`
-    key" (graded round 15)."""
-    found = fact.previous and _THE_START_RE.match(fact.text)
+    key" (graded round 15), "Pass the helper directly ..." after "Homebrew provides helpers
+    for Cabal, Cargo, ..." (which helper? round 16)."""
+    text = fact.text
+    if section.language == "en" and LANGUAGES["en"].is_instruction(text):
+        text = text.split(" ", 1)[-1]  # "Pass the helper directly ...": the verb's object
+    found = fact.previous and _THE_START_RE.match(text)
     if not found:
         return False
     noun = set(_word_bag(found.group(1)))

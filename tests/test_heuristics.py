@@ -1127,6 +1127,8 @@ def test_a_longer_chinese_word_is_not_read_as_a_prohibition(text):
      "the edition.", "If the key"),
     ("Log TLS key material to a file. The material is in NSS format and can decrypt traffic.",
      "The material"),
+    ("Homebrew provides helpers for Cargo and CMake. Pass the helper directly to the build "
+     "command, because defaults change.", "Pass the helper"),
 ])
 def test_a_sentence_opening_on_a_noun_the_one_before_introduced_is_no_fact(text, leaning):
     docs, corpus = corpus_of(f"# Settings\n{text}\n\nThe settings file is read at start-up.\n")
