@@ -790,7 +790,8 @@ def _inline_parts(token) -> tuple[str, str, bool]:
         elif child.type == "link_close":
             depth -= 1
         elif child.type in ("text", "code_inline", "image"):
-            text = f"`{child.content}`" if child.type == "code_inline" else child.content
+            text = f"`{child.content}`" if child.type == "code_inline" else \
+                re.sub(r"\[\^[^\]\s]+\]", "", child.content)  # a footnote mark "[^1]"
             parts.append(text)
             if text.strip():
                 if depth or child.type == "image":
@@ -3609,8 +3610,10 @@ def _code_draft(code: CodeBlock, section: Section, corpus: Corpus, lang: Languag
     and says what it is for (or, for a section's one block, the heading does); never the
     document's counter-example, an include, or a first step of several."""
     if not code.lead_in or not code.code.strip() or len(code.code) > 2000 or \
-            re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code):
-        return None  # no sentence says what it is for, or an include the reader cannot see
+            re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code) or \
+            code.code.count("{") != code.code.count("}"):
+        return None  # no sentence says what it is for, an include the reader cannot see, or
+        # a fragment ("fn largest<T>(list: &[T]) -> &T {" alone)
     if re.search(r"WRONG|别这么做|不要这样|错误示例|编译错误|无法编译|(?:does not|doesn't|won't) compile",
                  code.code + code.lead_in) or re.search(r"输出|结果|打印|\b(?:output|prints?|result)\b",
                                                        code.lead_in):
@@ -3767,6 +3770,9 @@ def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draf
                  lang.steps(section, section.heading, text, why))
 
 
+_PLACEHOLDER_RE = re.compile(r"\s*(?:[-–—?✔✓✗✘✅❌]|n/a|N/A|none|None|无|-+)?\s*")
+
+
 def _table_statements(section: Section, lang: Language) -> list[Draft]:
     """ "In the table in "Fines", "Riding on a sidewalk" has a "Fine" of 75 CAD": true, or
     false with the value of the next row."""
@@ -3779,8 +3785,9 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
                 continue
             truth = (n + int(stable_id(section.key), 16)) % 2 == 0  # rows take turns
             value = row[1] if truth else other[1]
-            if [r[0] for r in table.rows].count(row[0]) > 1 or len(value) > 80:
-                continue
+            if [r[0] for r in table.rows].count(row[0]) > 1 or len(value) > 80 or \
+                    _PLACEHOLDER_RE.fullmatch(row[1]) or _PLACEHOLDER_RE.fullmatch(other[1]):
+                continue  # '"`require_root`" has a "default" of -' states nothing
             said = lang.fmt("q_table_true", heading=section.heading, row=row[0],
                             column=table.header[1], value=value)
             fact = table.row_text(row)

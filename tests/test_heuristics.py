@@ -1280,3 +1280,21 @@ def test_a_list_lead_in_that_says_what_it_lists_is_asked_as_a_question(lead_in, 
     text = f"# Groups\n{lead_in}\n\n- `modp14` of 2048 bits\n- `modp15` of 3072 bits\n- `modp16` of 4096 bits\n"
     drafts = drafts_of("summarization", text)
     assert drafts and drafts[0].question.endswith(asked), drafts
+
+
+def test_a_footnote_mark_is_no_part_of_the_text():
+    docs, _ = corpus_of("# Algorithms\nThe `'X448'` algorithm[^1] is experimental.\n")
+    assert [f.text for f in docs[0].sections[0].facts] == ["The `'X448'` algorithm is experimental."]
+
+
+def test_a_placeholder_cell_is_no_value_of_a_true_false_statement():
+    table = ("| Method | Default | Description |\n|---|---|---|\n| `require_root` | - | Whether "
+             "root is needed |\n| `keep_alive` | `false` | Whether to restart |\n")
+    drafts = drafts_of("true_false_fill_blank", f"# Service block methods\n{table}")
+    assert not [d for d in drafts if re.search(r'of -|"-"', d.question + " ".join(d.steps))]
+
+
+def test_a_code_fragment_with_an_open_brace_is_no_answer():
+    text = ("# 在函数定义中使用泛型\n为了定义泛型版本的 `largest` 函数，类型参数声明位于函数名称与参数列表"
+            "中间的尖括号 `<>` 中，像这样：\n\n```rust\nfn largest<T>(list: &[T]) -> T {\n```\n")
+    assert drafts_of("technical_explanation", text) == []
