@@ -3893,18 +3893,20 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
     candidates are used where a section has more than it needs."""
     pending: Counter = Counter()
     asked: set[tuple[str, str]] = set()  # (section key, type) already asked
+    taken: dict[str, set[str]] = defaultdict(set)  # answers given, by section key
     for section, quotas in document_quotas(document.sections):
         for question_type, quota in quotas.items():
             wanted = quota + pending[question_type]
             if wanted:
                 asked.add((section.key, question_type))
-                chosen = _chosen(section, question_type, wanted, corpus, seed)
+                chosen = _chosen(section, question_type, wanted, corpus, seed, taken[section.key])
                 pending[question_type] = wanted - len(chosen)
                 yield from chosen
     for question_type in [t for t in QUESTION_TYPES if pending[t]]:
         for section in document.sections:
             if pending[question_type] and (section.key, question_type) not in asked:
-                chosen = _chosen(section, question_type, pending[question_type], corpus, seed)
+                chosen = _chosen(section, question_type, pending[question_type], corpus, seed,
+                                 taken[section.key])
                 pending[question_type] -= len(chosen)
                 yield from chosen
 
@@ -4002,13 +4004,17 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
 
 
 def _chosen(section: Section, question_type: str, wanted: int, corpus: Corpus,
-            seed: int) -> list[QAPair]:
-    """Up to `wanted` of the type's candidates in the section, picked by the seed."""
+            seed: int, taken: set[str]) -> list[QAPair]:
+    """Up to `wanted` of the type's candidates in the section, picked by the seed; none
+    whose answer another type already gives in the section (`taken`, updated): "what will
+    GitHub do if Partner cures …?" and "suppose Partner cures … What will GitHub do?" ask
+    the same thing twice."""
     candidates = [d for d in QUESTION_TYPES[question_type](section, corpus)
-                  if _askable(d, section, question_type)]
+                  if _askable(d, section, question_type) and d.answer.lower() not in taken]
     unique = list({d.question: d for d in candidates}.values())
     rng = random.Random(f"{seed}:{section.key}:{question_type}")
     chosen = unique if len(unique) <= wanted else rng.sample(unique, wanted)
+    taken.update(draft.answer.lower() for draft in chosen)
     return [make_qa(section, question_type, draft, "heuristic") for draft in chosen]
 
 # =============================================================================

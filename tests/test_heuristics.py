@@ -726,7 +726,7 @@ def test_a_situation_built_on_a_listings_variable_is_not_asked():
             "first line.\n\n```rust\nfn last_char(text: &str) -> Option<char> {\n    text.lines()."
             "next()?.chars().last()\n}\n```\n")
     docs, corpus = corpus_of(text)
-    pairs = gsd._chosen(docs[0].sections[0], "hypothetical", 5, corpus, 1)
+    pairs = gsd._chosen(docs[0].sections[0], "hypothetical", 5, corpus, 1, set())
     assert pairs == []
     assert gsd._leans_on_listing("what happens if `text` is not the empty string?", docs[0].sections[0])
 
@@ -1298,3 +1298,14 @@ def test_a_code_fragment_with_an_open_brace_is_no_answer():
     text = ("# 在函数定义中使用泛型\n为了定义泛型版本的 `largest` 函数，类型参数声明位于函数名称与参数列表"
             "中间的尖括号 `<>` 中，像这样：\n\n```rust\nfn largest<T>(list: &[T]) -> T {\n```\n")
     assert drafts_of("technical_explanation", text) == []
+
+
+def test_two_types_never_give_one_section_the_same_answer_twice():
+    text = ("# Suspension\nIf Partner cures the non-compliance within 15 days, GitHub shall "
+            "reinstate Partner's participation.\n")
+    docs, corpus = corpus_of(text)
+    section, taken = docs[0].sections[0], set()
+    asked = gsd._chosen(section, "fact_based", 1, corpus, 1, taken)
+    assert asked and asked[0].answer == "It shall reinstate Partner's participation."
+    assert gsd._chosen(section, "application", 1, corpus, 1, set())  # asked alone, it is asked
+    assert gsd._chosen(section, "application", 1, corpus, 1, taken) == []
