@@ -3764,6 +3764,9 @@ def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draf
     if not changed:
         return None  # a statement that could not be made false is not asked as true either
     statement = text if truth else changed[0]
+    first = statement.split(" ", 1)[0]
+    if lang.code == "en" and first.lower() in STOPWORDS and first[1:].islower():
+        statement = statement[0].lower() + statement[1:]  # "according to "Buffer", the class …"
     why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=changed[2], old=changed[1])
     return Draft(lang.fmt("q_true_false", doc=lang.title(section), statement=statement),
                  lang.fmt("a_true" if truth else "a_false", text=text, heading=section.heading),

@@ -1309,3 +1309,14 @@ def test_two_types_never_give_one_section_the_same_answer_twice():
     assert asked and asked[0].answer == "It shall reinstate Partner's participation."
     assert gsd._chosen(section, "application", 1, corpus, 1, set())  # asked alone, it is asked
     assert gsd._chosen(section, "application", 1, corpus, 1, taken) == []
+
+
+def test_a_true_false_statement_reads_on_from_its_frame():
+    docs, corpus = corpus_of("# Buffer\nThe `Buffer` class is a subclass of the `Uint8Array` class.\n"
+                             "Homebrew must not run as root.\n")
+    section, lang = docs[0].sections[0], gsd.LANGUAGES["en"]
+    questions = [gsd._statement(section, f.text, lang, truth).question
+                 for f in section.facts for truth in (True, False) if gsd._statement(section, f.text, lang, truth)]
+    assert questions and all(", The " not in q for q in questions)
+    assert any(', the `Buffer` class' in q for q in questions)
+    assert all(", Homebrew" in q for q in questions if "Homebrew" in q)  # a name keeps its capital
