@@ -1854,9 +1854,13 @@ class English(Language):
             return _number_swapped(text, numbers[0])
         if _EN_NEGATIONS.search(text) or _en_split_condition(text):
             return None
+        if re.search(r"\b(?:and|but|or),? (?:it |they )?(?:[a-z]+s|can|will|must|may)\b (?!of\b)",
+                     text) and not re.search(r"\b(?:and|or) [a-z]+s\b(?= [^a-z]| of| in| for|$)", text):
+            return None  # "X is not a subclass of Y and extends it": "not" would reach one half
         match = _EN_RULE_RE.match(_strip_end(text))
-        if match and match["modal"] in ("must", "shall") and _plain_subject(match["subj"]):
-            at = match.end("modal")
+        if match and match["modal"] in ("must", "shall") and _plain_subject(match["subj"]) and \
+                not re.match(r"\s*(?:also|only|just|even|always)\b", text[match.end("modal"):]):
+            at = match.end("modal")  # not "Care must not also be taken"
             return text[:at] + " not" + text[at:], match["modal"], f"{match['modal']} not"
         match = _EN_BE_RE.match(_strip_end(text))
         if match and _plain_subject(match["subj"]) and match["comp"].split()[0] in ("a", "an", "the"):

@@ -1320,3 +1320,16 @@ def test_a_true_false_statement_reads_on_from_its_frame():
     assert questions and all(", The " not in q for q in questions)
     assert any(', the `Buffer` class' in q for q in questions)
     assert all(", Homebrew" in q for q in questions if "Homebrew" in q)  # a name keeps its capital
+
+
+@pytest.mark.parametrize("text", [
+    "The `Buffer` class is a subclass of the `Uint8Array` class and extends it with methods.",
+    "Care must also be taken that such methods be very efficient.",
+])
+def test_a_negation_that_would_reach_only_half_the_sentence_is_not_made(text):
+    assert gsd.LANGUAGES["en"].falsified(text) is None
+
+
+def test_a_plain_is_statement_is_still_negated():
+    changed = gsd.LANGUAGES["en"].falsified("The cask is a file of cakes and pies.")
+    assert changed and changed[0] == "The cask is not a file of cakes and pies."
