@@ -237,6 +237,27 @@ def test_true_and_false_are_balanced():
     assert sum(verdicts.values()) >= 15 and 0.35 <= share <= 0.65, verdicts
 
 
+def test_true_and_false_take_turns_over_a_documents_statements():
+    subjects = ("riders operators owners drivers renters tourists students couriers visitors "
+                "cyclists inspectors mechanics dispatchers cashiers guards pilots tenants "
+                "farmers bakers tailors").split()
+    text = "# Rules\n" + " ".join(f"The {who} must sign the yellow form." for who in subjects) + "\n"
+    verdicts = Counter(d.answer.split(".")[0] for d in drafts_of("true_false_fill_blank", text)
+                       if not d.key)
+    assert sum(verdicts.values()) == 20 and verdicts["True"] == 10, verdicts
+
+
+def test_true_and_false_are_balanced_over_many_short_documents():
+    names = "amber basin cedar delta ember fjord garnet harbor indigo juniper kestrel lagoon".split()
+    texts = [f"# {name.title()} valve\nThe {name} valve is a brass fitting for garden hoses.\n"
+             for name in names]
+    docs, corpus = corpus_of(*texts)
+    verdicts = Counter(d.answer.split(".")[0] for doc in docs for s in doc.sections
+                       for d in gsd.gen_true_false_fill_blank(s, corpus) if not d.key)
+    assert sum(verdicts.values()) >= 8 and 3 <= verdicts["True"] <= sum(verdicts.values()) - 3, \
+        verdicts  # each document's one statement was always true
+
+
 def test_a_blank_is_a_key_term_never_a_filler_or_a_word_seen_elsewhere():
     text = ("# Cuvettes\nQuartz cuvettes are necessarily required below 340 nm. The "
             "`reference` holder takes the `reference` cuvette only.\n")
