@@ -1742,6 +1742,9 @@ class English(Language):
         if match["clause"].split()[-1].lower() in _DANGLING_EN or \
                 match["main"].split()[-1].lower() in _DANGLING_EN:
             return None
+        if re.search(r"\b(?:if|whether|when)\s", match["main"]):
+            return None  # "a boolean which says if the socket was closed due to an error":
+            # the cause is inside what the flag tells, no reason for the main clause
         return Split(match["marker"], match["clause"], match["main"], False)
 
     def qualifier(self, text):
@@ -2195,6 +2198,8 @@ class Chinese(Language):
                              self.fmt("why_action", subject=subject, verb=verb), f"{verb}{obj}")
         match = _ZH_IS_RE.match(body)
         complement = match and self._clause(match["comp"])
+        if complement and re.match(r"[^，,。]{0,8}?(?:标志性|招牌|特色|核心|重要|一大|最)", complement):
+            return None  # "单文件组件是 Vue 的标志性功能": praise, no definition (round 17)
         if complement and self._subject_ok(match["subj"]) and not complement.endswith("的") and \
                 not re.search(r"[和与及]", match["subj"]) and not complement.startswith(("否", "不", "一个好", "非常", "很", "在", "因为", "为了",
                                            "由", "从", "被", "要", "用", "通过", "对", "把", "如何")):
@@ -2709,7 +2714,8 @@ def _repeats_previous_noun(fact: Fact, section: Section) -> bool:
     format." (which key material?), "If the key doesn't exist, ..." after "the `edition`
     key" (graded round 15), "Pass the helper directly ..." after "Homebrew provides helpers
     for Cabal, Cargo, ..." (which helper? round 16)."""
-    text = fact.text
+    text = re.sub(r"^(?:If|When|Once|Unless|After|Before|While|Until)\b[^,]{2,80}, (?=[Tt]he )", "",
+                  fact.text)  # "Once a message arrives, the future will ...": which future?
     if section.language == "en" and LANGUAGES["en"].is_instruction(text):
         text = text.split(" ", 1)[-1]  # "Pass the helper directly ...": the verb's object
     found = fact.previous and _THE_START_RE.match(text)
@@ -2770,10 +2776,11 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
         return None  # "what can a rename therefore not do?", "the program will now ask ...":
         # the sentence leans on the one before, or on where a tutorial has got to
     first = statement.answer.split()[0].lower() if statement.answer.split() else ""
-    if statement.rule and statement.rule.predicate.startswith("do ") or \
+    if statement.rule and statement.rule.predicate.startswith(("do ", "only ")) or \
             statement.kind == "action" and (first.endswith("ed") or first in _EN_PARTICIPLES) or \
             re.search(r"\s(?:usually|often|typically|generally|normally|also)$", statement.subject):
-        return None  # "what can X do?" / "It can do many kinds of ...", "Rust has chosen to
+        return None  # "what can X do?" / "It can do many kinds of ...", "you can only use
+        # `impl Trait` if …" read backwards (round 17), "Rust has chosen to
         # ..." read as "what does Rust have?", "what does 'A mismatch usually' mean?"
     conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)
     if statement.kind == "copula" and section.language == "zh" and _folded(
@@ -3409,6 +3416,11 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
     conditions apply:" under two tiers), by its section; by the section alone only where
     it has one list of real items, not labels ("使用模板；使用渲染函数")."""
     doc = lang.title(section)
+    negated = re.search(r"\b(?:neither|never|(?:will|shall|must|may|should) not)\b|不得|不要|禁止",
+                        block.lead_in, re.IGNORECASE)
+    if negated and not re.search(r"\binclude\b|包括", block.lead_in[negated.end():]):
+        return None  # "neither Developer nor its Application will: (i) modify …": the items
+        # alone read as what it may do (round 17)
     if _LISTING_REF_RE.search(block.lead_in) or re.search(
             r"(?:上面|上述|以上|这段)的?代码|\b(?:code|listing|example) above\b|"
             r"\babove (?:code|listing|example)\b", block.lead_in, re.IGNORECASE):

@@ -1354,3 +1354,41 @@ def test_a_negation_that_would_reach_only_half_the_sentence_is_not_made(text):
 def test_a_plain_is_statement_is_still_negated():
     changed = gsd.LANGUAGES["en"].falsified("The cask is a file of cakes and pies.")
     assert changed and changed[0] == "The cask is not a file of cakes and pies."
+
+
+# --- grading round 17 ----------------------------------------------------------------------
+
+
+def test_a_list_under_a_negated_lead_in_is_not_summarized_without_it():
+    text = ("# Personal data\nTo the extent the Application stores Personal Data, neither Developer "
+            "nor the Application will, without prior user consent,\n\n- modify the Personal Data\n"
+            "- disclose the Personal Data to any third party\n- use the Personal Data for other ends\n")
+    assert drafts_of("summarization", text) == []
+
+
+def test_a_cause_inside_what_a_flag_says_is_no_reason():
+    text = ("# Event: `'close'`\nThe argument `hadError` is a boolean which says if the socket was "
+            "closed due to a transmission error.\n")
+    assert drafts_of("cause_effect", text) == []
+
+
+def test_only_if_is_not_read_backwards_as_what_you_can_do():
+    text = ("# Defining Shared Behavior with Traits\n## Returning Types That Implement Traits\n"
+            "You can only use `impl Trait` if you’re returning a single type.\n")
+    docs, corpus = corpus_of(text)
+    assert not [d for d in gsd.gen_fact_based(docs[0].sections[-1], corpus)
+                if "what can you do" in d.question]
+
+
+def test_the_subject_after_a_leading_condition_may_point_back_too():
+    text = ("# Sending data between two tasks\nThe `rx.recv` method produces a future we await. "
+            "Once a message arrives, the future will resolve to `Some(message)`.\n\n"
+            "Async blocks run on a runtime.\n")
+    docs, corpus = corpus_of(text)
+    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    assert texts and not [t for t in texts if t.startswith("Once a message")]
+
+
+def test_chinese_praise_is_no_definition():
+    text = "# 单文件组件\n单文件组件是 Vue 的标志性功能。\n"
+    assert not [d for d in drafts_of("fact_based", text) if "什么是" in d.question]
