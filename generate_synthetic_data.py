@@ -3931,7 +3931,10 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
     asked: set[tuple[str, str]] = set()  # (section key, type) already asked
     taken: dict[str, set[str]] = defaultdict(set)  # answers given, by section key
     for section, quotas in document_quotas(document.sections):
-        for question_type, quota in quotas.items():
+        # fact_based, which asks every fact, comes last: a sentence that makes an
+        # application or a hypothetical is asked as one, not twice (see _chosen)
+        for question_type, quota in sorted(quotas.items(),
+                                           key=lambda tq: QUESTION_TYPES[tq[0]].share == "fact"):
             wanted = quota + pending[question_type]
             if wanted:
                 asked.add((section.key, question_type))

@@ -1392,3 +1392,13 @@ def test_the_subject_after_a_leading_condition_may_point_back_too():
 def test_chinese_praise_is_no_definition():
     text = "# 单文件组件\n单文件组件是 Vue 的标志性功能。\n"
     assert not [d for d in drafts_of("fact_based", text) if "什么是" in d.question]
+
+
+def test_a_conditional_rule_is_asked_as_an_application_before_fact_based_takes_it():
+    plain = " ".join(f"The {c} lamp lasts {n} hours." for c, n in zip(
+        "red blue green amber white black violet orange pink grey cyan gold".split(), range(100, 1300, 100)))
+    text = ("# Suspension\nIf Partner cures the non-compliance within 15 days, GitHub shall "
+            f"reinstate Partner's participation.\n\n{plain}\n")
+    docs, corpus = corpus_of(text)
+    pairs = [qa for qa in gsd.heuristic_qa_pairs(docs[0], corpus, 1) if "reinstate" in qa.answer]
+    assert [qa.question_type for qa in pairs] == ["application"], [(q.question_type, q.question) for q in pairs]
