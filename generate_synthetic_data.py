@@ -1266,6 +1266,13 @@ class Language:
         return []
 
 
+def _zh_spaced(text: str) -> str:
+    """A space between a Latin word and a Chinese character that a template put side by
+    side, as Chinese technical writing spaces them: "对Rust有" -> "对 Rust 有"."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])(?=[A-Za-z0-9`])", " ", text)
+    return re.sub(r"(?<=[A-Za-z0-9`])(?=[\u4e00-\u9fff])", " ", text)
+
+
 def _number_swapped(text: str, number: re.Match) -> tuple[str, str, str]:
     """(the text with one amount changed to one it does not hold, the old value, the new).
 
@@ -2177,7 +2184,11 @@ class Chinese(Language):
         predicate = rule and self._clause(rule.predicate)
         if predicate:
             if rule.modal.endswith(("必须", "应当", "应该")):
-                question = f"对{rule.subject}有什么要求？"
+                # "第一个参数必须是 `self`": a requirement on a thing; "Rust 必须使用动态分发":
+                # what an agent has to do ("对Rust有什么要求" read stilted, round 17)
+                agent = re.search(r"(?:Rust|Cargo|Vue|编译器|用户|你|您)$|[者员人]$", rule.subject)
+                question = _zh_spaced(f"{rule.subject}{rule.modal}怎么做？" if agent and not
+                                      predicate.startswith("是") else f"对{rule.subject}有什么要求？")
                 answer = self.sentence(f"{rule.modal}{predicate}")
             elif rule.modal.endswith("需要"):  # "Rust 需要知道…" says what Rust needs
                 question = f"{rule.subject}需要做什么？"

@@ -480,7 +480,7 @@ def test_a_chinese_situation_with_a_third_party_rule_asks_what_that_party_must_d
     """"应该怎么做？" asks the reader; the rule binds Vue."""
     drafts = drafts_of("application", "# 模板解析\n如果你想在页面中直接书写模板，Vue 则必须从页面中"
                                       "获取模板字符串。\n")
-    assert drafts and drafts[0].question.endswith("对Vue有什么要求？")  # not "应该怎么做？"
+    assert drafts and drafts[0].question.endswith("Vue 必须怎么做？")  # not "应该怎么做？"
     assert drafts[0].answer == "必须从页面中获取模板字符串。"
 
 
@@ -1402,3 +1402,12 @@ def test_a_conditional_rule_is_asked_as_an_application_before_fact_based_takes_i
     docs, corpus = corpus_of(text)
     pairs = [qa for qa in gsd.heuristic_qa_pairs(docs[0], corpus, 1) if "reinstate" in qa.answer]
     assert [qa.question_type for qa in pairs] == ["application"], [(q.question_type, q.question) for q in pairs]
+
+
+@pytest.mark.parametrize("text, asked", [
+    ("Rust 必须在运行时使用动态分发。", "Rust 必须怎么做？"),  # an agent
+    ("方法的第一个参数必须是 `self`。", "对方法的第一个参数有什么要求？"),  # a thing
+])
+def test_a_chinese_rule_asks_an_agent_what_to_do_and_a_thing_what_is_required(text, asked):
+    statement = gsd.LANGUAGES["zh"].statement(text, "", lambda x: x)
+    assert statement and statement.question.endswith(asked), statement
