@@ -2704,6 +2704,11 @@ def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
 
 
 def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
+    first: dict[str, int] = {}  # each word of the section -> the first fact that has it
+    for n, fact in enumerate(section.facts):
+        for word in _word_bag(re.sub(r"`[^`]*`", " ", fact.text)):
+            first.setdefault(word, n)
+    index = {id(f): n for n, f in enumerate(section.facts)}
     return [f for f in section.facts if (f.kind == "sentence" or f.kind == "list_item" and
                                          f.text == _own_text(f) and
                                          not re.search(r"\S[:：]\s*[A-Z`\u4e00-\u9fff]", f.text))
@@ -2712,29 +2717,30 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
-            and not _repeats_previous_noun(f, section)]
+            and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: first.get(w, n) < n,
+                                           section)]
 
 
 _THE_START_RE = re.compile(r"^(?:(?:If|When|Unless|Once|Until|After|Before|While) )?[Tt]he "
                            r"(?:[a-z][\w-]* ){0,2}?([a-z][a-z-]{2,})\b")
 
 
-def _repeats_previous_noun(fact: Fact, section: Section) -> bool:
-    """Whether a sentence opens on "the X" for an X the sentence before introduced and the
-    headings do not name: "Log TLS key material to a file. The key material is in NSS
-    format." (which key material?), "If the key doesn't exist, ..." after "the `edition`
-    key" (graded round 15), "Pass the helper directly ..." after "Homebrew provides helpers
-    for Cabal, Cargo, ..." (which helper? round 16)."""
+def _repeats_previous_noun(fact: Fact, earlier: Callable[[str], bool], section: Section) -> bool:
+    """Whether a sentence opens on "the X" for an X the section's text before it introduced
+    (`earlier(word)`) and the headings do not name: "Log TLS key material to a file. The key
+    material is in NSS format." (which key material?), "If the key doesn't exist, ..."
+    after "the `edition` key" (graded round 15), "Pass the helper directly ..." after
+    "Homebrew provides helpers for Cabal, Cargo, ..." (which helper? round 16), "The prior
+    approval may be ..." a paragraph after the approval rules (round 18)."""
     text = re.sub(r"^(?:If|When|Once|Unless|After|Before|While|Until)\b[^,]{2,80}, (?=[Tt]he )", "",
                   fact.text)  # "Once a message arrives, the future will ...": which future?
     if section.language == "en" and LANGUAGES["en"].is_instruction(text):
         text = text.split(" ", 1)[-1]  # "Pass the helper directly ...": the verb's object
-    found = fact.previous and _THE_START_RE.match(text)
+    found = _THE_START_RE.match(text)
     if not found:
         return False
-    noun = set(_word_bag(found.group(1)))
     around = _word_bag(" ".join((*section.heading_path, section.doc_title)))
-    return bool(noun & set(_word_bag(re.sub(r"`[^`]*`", " ", fact.previous))) - set(around))
+    return any(earlier(word) for word in _word_bag(found.group(1)) if word not in around)
 
 
 # --- one generator per question type: each returns every honest candidate ----
