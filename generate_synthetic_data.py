@@ -2301,7 +2301,9 @@ class Chinese(Language):
         if clause != clauses[0]:
             return None  # "在一些语言中，…几个值…" would lose the scope its first clause sets
         before = clause[:match.start()].rstrip()
-        if before.endswith(tuple("这那的于述上意将进配了") + ("所有",)) or clause.lstrip().startswith("除"):
+        if before.endswith(tuple("这那的于述上意将进配了") + ("所有",)) or clause.lstrip().startswith("除") \
+                or re.search(r"不能|不得|不可|不允许|禁止|无法", before):
+            # "不能拥有两个相同名称的项" forbids duplicates; it counts nothing (round 18)
             return None  # "这两个组件", "区别在于两个类型", "默认的四种", "除了…": the amount names
             # things the text has already counted; the question would ask nothing
         if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如", "是", "作者", "笔者")) or \
@@ -2901,6 +2903,9 @@ def _question_heading(section: Section, lang: Language) -> list[Draft]:
             r"^(?:See|Check|Refer to|Read)\b|请查看|请参考|请参阅|参见", answer) or \
             re.search(r"其他问题|other questions|more questions", heading, re.IGNORECASE):
         return []  # "还有其他问题？" / "请查看我们的 FAQ。" teaches nothing
+    if re.search(r"(?:下面|接下来|一起来?看|来看看|如下|\bas follows|\bbelow|\blet(?:'s| us)\b[^.]*)"
+                 r"\W*$", answer, re.IGNORECASE):
+        return []  # "…，下面我们一起来看看。": the answer is in the subsections (round 18)
     named = re.search(r"\s[A-Z`]|[A-Za-z]{2,}", heading[1:]) if lang.code == "zh" else \
         re.search(r"\s[A-Z`]", heading)
     question = heading if named else lang.frame(section, heading[:1].lower() + heading[1:])
@@ -3623,6 +3628,12 @@ def _exception_question(split: Split, lang: Language, lower) -> str | None:
             r"\b(?:unless|except)\b|除非|^(?:In other words|That is|For example|However)\b",
             split.main):
         return None
+    first = split.main.split(" ", 1)[0].lower()
+    if lang.code == "en" and (first in _EN_VERB_FORMS or first in _EN_VERB_BASES or
+                              first in ("do", "don't", "never", "always") or re.search(
+                                  r"\band [a-z]+s\b", split.clause)):
+        return None  # "is it always true that generates …", "that do not leave …": no subject;
+        # "unless X is given and returns Y": the cut took the main clause's second verb
     return lang.fmt("q_exception", clause=lower(split.main))
 
 
@@ -3971,7 +3982,7 @@ _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
-    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们")
+    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)")
 
 
 def self_contained(question: str, section: Section) -> bool:
@@ -4056,6 +4067,9 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
             r"\bwe(?:'ll|’ll|'ve|’ve| will| have| haven['’]t| discussed| saw| talked| covered)\b|"
             r"\bin Chapter \d+|下一章|后面的章节|之前的章节|我们之前", draft.answer):
         return False  # "a feature of Rust we haven't talked about yet": the tutorial's story
+    if question_type in _SITUATION_TYPES and re.search(
+            r"\b(?:is|are) (?:listed|shown|described|mentioned|explained|covered)\b", draft.answer):
+        return False  # "what happens if an operator is overloadable?" / "… is listed": the table
     return not (question_type in _SITUATION_TYPES and _leans_on_listing(draft.question, section))
 
 

@@ -1413,3 +1413,39 @@ def test_a_conditional_rule_is_asked_as_an_application_before_fact_based_takes_i
 def test_a_chinese_rule_asks_an_agent_what_to_do_and_a_thing_what_is_required(text, asked):
     statement = gsd.LANGUAGES["zh"].statement(text, "", lambda x: x)
     assert statement and statement.question.endswith(asked), statement
+
+
+# --- grading round 18 ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "Do not leave a formula under both names, unless the old name is an alias.",
+    "The method generates a new key pair, unless the `key` option is given and returns the public key.",
+])
+def test_an_exception_is_asked_only_of_a_statement_with_a_subject(text):
+    assert drafts_of("critical_analysis", f"# Key pairs and formula names\n{text}\n") == []
+
+
+def test_a_question_heading_answered_by_a_teaser_is_no_pair():
+    text = ("# 下载依赖很慢或卡住？\n在国内下载依赖经常会很慢，甚至卡住不动，这是网络的原因，下面我们一起来看看。\n"
+            "## 更换镜像\n把默认的源换成国内镜像即可解决。\n")
+    docs, corpus = corpus_of(text)
+    assert gsd._question_heading(docs[0].sections[0], gsd.LANGUAGES["zh"]) == []
+
+
+def test_this_example_in_chinese_points_at_unseen_text():
+    docs, _ = corpus_of("# 运行时\n本例子中使用了 `multi_thread` 运行时。\n")
+    assert not gsd.self_contained("填空：本例子中使用了 ___ 运行时。", docs[0].sections[0])
+
+
+def test_a_chinese_prohibition_counts_nothing():
+    assert drafts_of("factual_recall", "# 模块\n同一个模块中不能拥有两个相同名称的项。\n") == []
+
+
+def test_an_answer_about_where_the_document_lists_something_is_no_consequence():
+    text = ("# Appendix B: Operators and Symbols\n## Operators\nIf an operator is overloadable, "
+            "the relevant trait to use to overload that operator is listed.\n")
+    docs, corpus = corpus_of(text)
+    section = docs[0].sections[-1]
+    assert not [d for d in gsd.gen_hypothetical(section, corpus)
+                if gsd._askable(d, section, "hypothetical")]
