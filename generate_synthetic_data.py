@@ -2723,6 +2723,10 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
                                            section)]
 
 
+_EN_REFERRING_ADJECTIVES = frozenset("prior same other first second third last next previous "
+                                     "former latter original initial new current resulting "
+                                     "returned given specified relevant corresponding "
+                                     "respective".split())
 _THE_START_RE = re.compile(r"^(?:(?:If|When|Unless|Once|Until|After|Before|While) )?[Tt]he "
                            r"(?:[a-z][\w-]* ){0,2}?([a-z][a-z-]{2,})\b")
 
@@ -2741,8 +2745,11 @@ def _repeats_previous_noun(fact: Fact, earlier: Callable[[str], bool], section: 
     found = _THE_START_RE.match(text)
     if not found:
         return False
+    words = text[found.start(1):].split()[:2]
+    noun = words[1] if len(words) > 1 and words[0].lower() in _EN_REFERRING_ADJECTIVES else words[0]
     around = _word_bag(" ".join((*section.heading_path, section.doc_title)))
-    return any(earlier(word) for word in _word_bag(found.group(1)) if word not in around)
+    return any(earlier(w) for w in _word_bag(noun) if w not in around)  # "The prior approval …":
+    # the noun after a referring adjective, else the first word ("the amber tank" is new)
 
 
 # --- one generator per question type: each returns every honest candidate ----

@@ -1150,8 +1150,8 @@ def test_a_longer_chinese_word_is_not_read_as_a_prohibition(text):
      "The material"),
     ("Homebrew provides helpers for Cargo and CMake. Pass the helper directly to the build "
      "command, because defaults change.", "Pass the helper"),
-    ("A pull request needs one approval from a maintainer.\n\nThe approval may be on a pull "
-     "request from a fork, because it only shows review activity.", "The approval"),
+    ("A pull request needs one approval from a maintainer.\n\nThe prior approval may be on a pull "
+     "request from a fork, because it only shows review activity.", "The prior approval"),
 ])
 def test_a_sentence_opening_on_a_noun_the_one_before_introduced_is_no_fact(text, leaning):
     docs, corpus = corpus_of(f"# Settings\n{text}\n\nThe settings file is read at start-up.\n")
