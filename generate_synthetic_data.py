@@ -1924,7 +1924,7 @@ class English(Language):
             match = re.fullmatch(pattern, rest)
             if match and not re.search(r"\b(?:this|these|that|those|it|they|we|you)\b",
                                        match.group(), re.IGNORECASE):
-                parts = {k: v for k, v in match.groupdict().items()}
+                parts = dict(match.groupdict())
                 parts["np"] = parts.get("np", "") and parts["np"][0].lower() + parts["np"][1:]
                 return f"{head}{ask.format(**parts)}"
         return None
@@ -2303,9 +2303,8 @@ class Chinese(Language):
         before = clause[:match.start()].rstrip()
         if before.endswith(tuple("这那的于述上意将进配了") + ("所有",)) or clause.lstrip().startswith("除") \
                 or re.search(r"不能|不得|不可|不允许|禁止|无法", before):
-            # "不能拥有两个相同名称的项" forbids duplicates; it counts nothing (round 18)
             return None  # "这两个组件", "区别在于两个类型", "默认的四种", "除了…": the amount names
-            # things the text has already counted; the question would ask nothing
+            # things already counted; "不能拥有两个相同名称的项" forbids, it counts nothing
         if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如", "是", "作者", "笔者")) or \
                 re.search(r"如何|怎么|怎样", text) or \
                 re.search(r"[和、与及+/]", clause[:match.start()]) or clause[:match.start()].count("`") >= 4:
@@ -3628,9 +3627,9 @@ def _sole_condition_question(split: Split, section: Section, lang: Language, low
 
 
 def _exception_question(split: Split, lang: Language, lower) -> str | None:
-    """ "is it always true that ...?" — of a statement, not of an
-    instruction ("that use `CPPFLAGS`"), one that already holds an exception ("that
-    unless otherwise specified ...") or one that opens with a connective."""
+    """ "is it always true that ...?" — of a statement, not of an instruction ("that use
+    `CPPFLAGS`"), one that already holds an exception ("that unless otherwise specified
+    ...") or one that opens with a connective."""
     if lang.is_instruction(split.main) or re.search(
             r"\b(?:unless|except)\b|除非|^(?:In other words|That is|For example|However)\b",
             split.main):
@@ -3776,8 +3775,10 @@ def _truths(section: Section, corpus: Corpus) -> dict[str, bool]:
     the sentences a safe change makes false, in document order. Worked out once per
     document."""
     def build(sections):
-        turns, truth = {}, int(stable_id(section.source), 16) % 2 == 0  # a short document's
-        for other in sections:  # one statement is not always true
+        # the first turn by the document's name: a short document's one statement is not
+        # always true
+        turns, truth = {}, int(stable_id(section.source), 16) % 2 == 0
+        for other in sections:
             lang = LANGUAGES.get(other.language)
             for fact in _sentence_facts(other, corpus) if lang else ():
                 if fact.kind == "sentence" and fact.text not in turns and \
