@@ -15,6 +15,12 @@ def corpus_of(*texts):
     return docs, gsd.Corpus(docs)
 
 
+def fact_texts(text):
+    """The sentence facts of a one-section document, as text."""
+    docs, corpus = corpus_of(text)
+    return [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+
+
 def drafts_of(question_type, text, section=0):
     docs, corpus = corpus_of(text)
     return gsd.QUESTION_TYPES[question_type](docs[0].sections[section], corpus)
@@ -779,9 +785,8 @@ def test_a_question_never_cuts_a_code_span_open():
 
 
 def test_a_rhetorical_question_is_no_fact():
-    docs, corpus = corpus_of("# Futures\nWhat should we do when the future is still `Pending`? "
-                             "The runtime polls it again later.\n")
-    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    texts = fact_texts("# Futures\nWhat should we do when the future is still `Pending`? "
+                      "The runtime polls it again later.\n")
     assert texts == ["The runtime polls it again later."]
 
 
@@ -850,8 +855,7 @@ def test_a_list_item_keeps_no_trailing_conjunction():
     "接着你的代码可以有处理 `Some` 或 `None` 的逻辑。",
 ])
 def test_sentences_that_lean_on_a_listing_or_on_what_came_before_are_no_facts(text):
-    docs, corpus = corpus_of(f"# Loops\n{text}\n")
-    assert gsd._sentence_facts(docs[0].sections[0], corpus) == []
+    assert fact_texts(f"# Loops\n{text}\n") == []
 
 
 # --- the shapes blind readers marked wrong (grading round 10, two samples) ---------
@@ -861,8 +865,7 @@ def test_a_list_item_joined_to_its_lead_in_is_no_sentence_fact():
     text = ("# Forks\nA new package cannot replace a project with a fork unless it meets one of "
             "these conditions:\n\n- The original author has named the fork as the successor.\n"
             "- Two other major distributions use the fork instead.\n")
-    docs, corpus = corpus_of(text)
-    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    texts = fact_texts(text)
     assert not [t for t in texts if "conditions:" in t]
     assert drafts_of("critical_analysis", text) == []
 
@@ -1116,8 +1119,7 @@ def test_a_link_label_of_nested_items_is_kept():
     ("在可能的时候都将显示默认插槽中的节点。否则将显示后备插槽中的节点。", "在可能的时候"),
 ])
 def test_a_sentence_the_next_one_qualifies_is_no_fact_on_its_own(text, qualified):
-    docs, corpus = corpus_of(f"# Slots\n{text}\n\nThe tap list lives in `Taps.md`. 插槽由父组件提供。\n")
-    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    texts = fact_texts(f"# Slots\n{text}\n\nThe tap list lives in `Taps.md`. 插槽由父组件提供。\n")
     assert texts and not [t for t in texts if t.startswith(qualified)]
 
 
@@ -1154,15 +1156,13 @@ def test_a_longer_chinese_word_is_not_read_as_a_prohibition(text):
      "request from a fork, because it only shows review activity.", "The prior approval"),
 ])
 def test_a_sentence_opening_on_a_noun_the_one_before_introduced_is_no_fact(text, leaning):
-    docs, corpus = corpus_of(f"# Settings\n{text}\n\nThe settings file is read at start-up.\n")
-    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    texts = fact_texts(f"# Settings\n{text}\n\nThe settings file is read at start-up.\n")
     assert texts and not [t for t in texts if t.startswith(leaning)]
 
 
 def test_a_noun_the_headings_name_is_no_reference_back():
-    docs, corpus = corpus_of("# Lamp care\nThe UV-2 has two lamps. The lamp must cool for 10 "
-                             "minutes before you touch it.\n")
-    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    texts = fact_texts("# Lamp care\nThe UV-2 has two lamps. The lamp must cool for 10 "
+                      "minutes before you touch it.\n")
     assert [t for t in texts if t.startswith("The lamp must")]
 
 
@@ -1386,8 +1386,7 @@ def test_the_subject_after_a_leading_condition_may_point_back_too():
     text = ("# Sending data between two tasks\nThe `rx.recv` method produces a future we await. "
             "Once a message arrives, the future will resolve to `Some(message)`.\n\n"
             "Async blocks run on a runtime.\n")
-    docs, corpus = corpus_of(text)
-    texts = [f.text for f in gsd._sentence_facts(docs[0].sections[0], corpus)]
+    texts = fact_texts(text)
     assert texts and not [t for t in texts if t.startswith("Once a message")]
 
 
