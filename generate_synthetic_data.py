@@ -2705,11 +2705,15 @@ def _sentence_facts(section: Section, corpus: "Corpus") -> list[Fact]:
 
 
 def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
-    first: dict[str, int] = {}  # each word of the section -> the first fact that has it
-    for n, fact in enumerate(section.facts):
-        for word in _word_bag(re.sub(r"`[^`]*`", " ", fact.text)):
-            first.setdefault(word, n)
-    index = {id(f): n for n, f in enumerate(section.facts)}
+    first: dict[str, int] = {}  # each word of the section -> the first fact that has it,
+    index = {id(f): n for n, f in enumerate(section.facts)}  # worked out when first asked
+
+    def earlier(word: str, n: int) -> bool:
+        if not first:
+            for at, fact in enumerate(section.facts):
+                for seen in _word_bag(re.sub(r"`[^`]*`", " ", fact.text)):
+                    first.setdefault(seen, at)
+        return first.get(word, n) < n
     return [f for f in section.facts if (f.kind == "sentence" or f.kind == "list_item" and
                                          f.text == _own_text(f) and
                                          not re.search(r"\S[:：]\s*[A-Z`\u4e00-\u9fff]", f.text))
@@ -2718,8 +2722,7 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
-            and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: first.get(w, n) < n,
-                                           section)]
+            and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: earlier(w, n), section)]
 
 
 _EN_REFERRING_ADJECTIVES = frozenset("prior same other first second third last next previous "
