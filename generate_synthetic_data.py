@@ -2044,6 +2044,23 @@ _ZH_INSTRUCTION_VERBS = ("安装", "运行", "打开", "创建", "添加", "输�
                          "复制", "进入", "修改", "编写", "定义", "调用", "导入", "引入", "构建",
                          "编译", "测试", "发布", "更新", "初始化", "切换", "确认", "等待", "将",
                          "把", "在", "新建", "登录", "注册")
+# A denial a false statement can drop the negation of: a subject, an adverb, 不 and a verb
+# (不会, 不支持). Never 没有: "并没有包含" -> "有包含" is no Chinese.
+_ZH_DENIAL_RE = re.compile(
+    r"^(?P<subj>[^，,。；：:！？]{1,16}?)(?P<adv>并|也|都|就|则|一般|通常)?"
+    r"(?P<neg>不)(?=(?P<verb>会|能|是|需要|支持|允许|可以|应该|应当|必|要求|包含|包括|提供|影响|"
+    r"占用|消耗|拥有|具有|存在|适用|实现|保证|阻塞|释放|检查|返回|接受|依赖|生成|创建|记录|受|属于|等于))")
+# Words that show a denial's subject is a clause, not a noun: "错误信息表明不允许…", "是不是",
+# "若编译器发现…都不适用", "语句会执行一些操作但是不会…".
+_ZH_CLAUSE_IN_SUBJECT_RE = re.compile(r"是|会|能|可以|要|表明|说明|认为|发现|知道|觉得|达到|声明|"
+                                      r"执行|但|而|若|如果|假如|一旦|只要|由于|因为|虽然|即使|当|了|着|过")
+# A list's lead-in that says what the items are: an optional scope ("在 Rust 中，"), a subject,
+# a verb of containing or dividing, and what is counted ("以下几种特点", "两类").
+_ZH_LIST_LEAD_RE = re.compile(
+    r"(?P<scope>在[^，,。：:]{1,12}中[，,]\s*)?(?P<subj>[^，,。：:]{2,20}?)(?P<adv>主要|大概|大致|一般|通常)?"
+    r"(?P<modal>可以|可|能)?(?P<verb>包括|包含|分为|分成|支持|具有|拥有|有)(?:以下|如下|下面|下列)?"
+    r"(?P<count>[两二三四五六七八九十几]|\d+)?(?P<unit>大类|种|类|个|点|条|项)?"
+    r"(?P<noun>(?!的)(?:(?!包括|包含|分为|有)[\u4e00-\u9fff]){1,6})?")
 _ZH_NEGATABLE = (("必须", "不必"), ("需要", "不需要"), ("是", "不是"), ("会", "不会"), ("应该", "不应该"))
 
 
@@ -2333,25 +2350,58 @@ class Chinese(Language):
         if len(numbers) == 1 and len(amounts) == 1 and amounts[0]["number"] == numbers[0].group():
             return _number_swapped(text, numbers[0])
         if re.search(r"[不没无非未别]", text):
-            return None
+            return self._affirmed(text)
         body = text.rstrip(_ZH_CLAUSE_END + ".")
         for word, negated in _ZH_NEGATABLE:
             match = re.match(rf"^(?P<subj>[^，,。；：:！？]{{1,16}}?){word}", body)
-            if match and self._subject_ok(match["subj"]) and (word != "是" or _ZH_IS_RE.match(body)):
+            if match and self._subject_ok(match["subj"]) and (word != "是" or _ZH_IS_RE.match(body)) \
+                    and not (word == "是" and match["subj"].endswith("的")):  # "幸运的是，…"
                 at = match.end() - len(word)
                 return text[:at] + negated + text[at + len(word):], word, negated
         return None
 
+    def _affirmed(self, text):
+        """A denial made false by dropping its one negation: "`Vec` 不会自动排序" -> "`Vec`
+        会自动排序";  None where another negation would be left ("不…不"), the negation is
+        part of a word (不同, 不仅, 并非), or the rest of the sentence answers it ("而是…")."""
+        match = _ZH_DENIAL_RE.match(text)
+        if not match or not self._subject_ok(match["subj"]) or \
+                _ZH_CLAUSE_IN_SUBJECT_RE.search(match["subj"]) or len(re.findall(r"[，,；;]", text)) > 1:
+            return None  # three clauses ("罗马不是一天建成的，编程语言亦是如此，…") make no plain claim
+        rest = text[:match.start("neg")] + text[match.end("neg"):]
+        if re.search(r"[不没无未别]|非(?!常)", rest):
+            return None  # "不…不", "没有…无法": one dropped negation leaves the other
+        if re.search(r"而|只是|仅|只有|但|却|反而|相反|任何|太|可能让|会让|让你", text[match.end():]):
+            return None  # "不是 A，而是 B", "不消耗空间，它只是…": the rest answers the denial;
+            # "不会改变任何引用" -> "会改变任何引用", "不需要了解太多": no plain claim
+        verb = match["verb"]
+        at = match.start("adv") if match["adv"] == "并" else match.start("neg")  # 并不是 -> 是
+        end = match.end("neg") + len(verb)
+        new = {"必": "必须"}.get(verb, verb)
+        return text[:at] + new + text[end:], text[at:end], new
 
     def is_instruction(self, item):
         return re.sub(r"^[^\w`]+", "", item).startswith(_ZH_INSTRUCTION_VERBS)
 
     def list_ask(self, lead):
-        match = re.fullmatch(r"(?P<subj>[^，,。：:]{2,20}?)(?:主要)?(?P<verb>包括|包含|分为)(?:以下|如下|下面)?"
-                             r"(?:几种|几个|几类|这些|内容)?", lead)
-        if not match or not self._subject_ok(match["subj"]):
+        """ "有害状态大概分为：" -> "有害状态大概分为哪些？";  "泛型组件支持两种使用方式：" ->
+        "泛型组件支持哪两种使用方式？";  "在 Rust 中，所有的类型可以分为两类：" -> "在 Rust
+        中，所有的类型可以分为哪两类？" """
+        match = _ZH_LIST_LEAD_RE.fullmatch(lead)
+        if not match or not self._subject_ok(re.sub(r"^所有的?", "", match["subj"])) or \
+                match["subj"].endswith("没"):
             return None
-        return f"{match['subj'].strip()}{match['verb']}哪些？"
+        noun = "" if match["noun"] in (None, "这些", "内容") else match["noun"]
+        if match["count"] and match["unit"]:
+            which = f"哪{match['count']}{match['unit']}{noun}"
+        elif match["count"] or match["unit"]:
+            return None  # "分为两" / "有种": no count a question can ask
+        elif noun or match["verb"] in ("包括", "包含", "分为", "分成"):
+            which = f"哪些{noun}"
+        else:
+            return None  # "`select!` 还支持：" says nothing of what the items are
+        head = (match["scope"] or "") + match["subj"].strip()
+        return _zh_spaced(f"{head}{match['adv'] or ''}{match['modal'] or ''}{match['verb']}{which}？")
 
     def goal(self, text, heading=False):
         text = text.strip().rstrip("：:。")
@@ -3420,7 +3470,13 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
     lang = _language(section)
     drafts = []
     for block in section.lists:
-        if not 3 <= len(block.items) <= 8 or any(estimate_tokens(i) > 40 for i in block.items) \
+        stated = _stated_count(block.lead_in)
+        if stated and stated != len(block.items):
+            continue  # "分为两类：" over three items: the items are not what the lead-in counts
+        if len(block.items) == 2 and not (stated and lang.list_ask(_strip_end(block.lead_in))):
+            continue  # two items make a list only where the lead-in asks for two ("哪两种方式")
+        if not 2 <= len(block.items) <= 8 or \
+                any(estimate_tokens(i) > 40 for i in block.items) \
                 or any(" — " in i for i in block.items) \
                 or _is_reference_list(block) or any(
                     re.search(r"(?:例如|比如|如下|包括|即|等)[。.]?$", i) for i in block.items):
@@ -3440,6 +3496,24 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
     return drafts
+
+
+_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+                "nine": 9, "ten": 10, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                "八": 8, "九": 9, "十": 10}
+
+
+def _stated_count(lead_in: str) -> int | None:
+    """How many items a list's lead-in announces, where it ends by counting them: "There
+    are three release channels:" -> 3;  "分为两类：" -> 2;  "Use these options:" -> None"""
+    match = re.search(r"(?<![\d.,])\b(two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[a-z-]+\s+){0,3}"
+                      r"[a-z-]+(?:\s+(?:for|of|in)\s+[\w` -]+)?[:：]$|"
+                      r"(?<![第\d.])(?<!第 )([两二三四五六七八九十]|\d+)\s?(?:大类|种|类|个|点|条|项|部分|方面)"
+                      r"[\u4e00-\u9fff]{0,6}[:：]$", lead_in.strip(), re.IGNORECASE)
+    if not match:
+        return None
+    word = (match[1] or match[2]).lower()
+    return int(word) if word.isdigit() else _COUNT_WORDS[word]
 
 
 def _list_question(section: Section, block: ListBlock, lead: str, lang: Language) -> str | None:

@@ -1448,3 +1448,41 @@ def test_an_answer_about_where_the_document_lists_something_is_no_consequence():
     section = docs[0].sections[-1]
     assert not [d for d in gsd.gen_hypothetical(section, corpus)
                 if gsd._askable(d, section, "hypothetical")]
+
+
+@pytest.mark.parametrize("lead_in, asked", [
+    ("泛型组件支持两种使用方式：", "泛型组件支持哪两种使用方式？"),
+    ("在 Rust 中，所有的类型可以分为两类：", "在 Rust 中，所有的类型可以分为哪两类？"),
+])
+def test_a_chinese_lead_in_that_counts_two_items_is_asked_for_them(lead_in, asked):
+    text = f"# 泛型组件\n{lead_in}\n\n- 在单文件组件中使用 `generic` 属性\n- 在渲染函数中使用 `defineComponent()`\n"
+    drafts = drafts_of("summarization", text)
+    assert drafts and drafts[0].question.endswith(asked), drafts
+
+
+def test_a_list_of_other_length_than_its_lead_in_counts_is_not_summarized():
+    text = ("# Groups\nThere are two release channels for Rust:\n\n- `modp14` of 2048 bits\n"
+            "- `modp15` of 3072 bits\n- `modp16` of 4096 bits\n")
+    assert drafts_of("summarization", text) == []
+
+
+def test_two_items_after_a_lead_in_that_asks_nothing_are_no_list():
+    # a guard for the two-item lists above: a count alone ("有两个解释") does not make one
+    text = "# 测试内部可变性\n现在有两个解释：\n\n- Miri 并不完美，它依然会有所遗漏\n- 我们的简化模型貌似过于简化了\n"
+    assert drafts_of("summarization", text) == []
+
+
+@pytest.mark.parametrize("text, falsified", [
+    ("`Vec` 不会自动排序其中的元素。", "`Vec` 会自动排序其中的元素。"),
+    ("Rust 并不允许我们主动调用 `drop` 方法。", "Rust 允许我们主动调用 `drop` 方法。"),
+    ("借用检查器不必知道生命周期。", "借用检查器必须知道生命周期。"),
+    ("生命周期标注不是一个类型，而是一个约束。", None),  # the rest answers the denial
+    ("标准库的线程实现并没有包含这么做的方法。", None),  # "有包含" is no Chinese
+    ("错误信息表明不允许显式调用 `drop`。", None),  # the subject is a clause
+    ("若编译器发现三条规则都不适用时，就会报错。", None),
+    ("编译器不会检查 `unsafe` 块，也不会报错。", None),  # a second negation would stay
+    ("幸运的是，还有另一个可用的方案。", None),  # "幸运的不是" negates no claim
+])
+def test_a_chinese_denial_is_made_false_by_dropping_its_one_negation(text, falsified):
+    changed = gsd.LANGUAGES["zh"].falsified(text)
+    assert (changed[0] if changed else None) == falsified
