@@ -565,7 +565,9 @@ _JUNK_RE = re.compile(
 _POINTER_RE = re.compile(
     r"^(?:see|refer to|read more|learn more|more information|check out|for (?:more )?"
     r"(?:information|details|an example|examples|a (?:full|complete) list)\b[^.]*\bsee)\b"
-    r"|^(?:参见|详见|请参见|请参阅|更多(?:信息|内容|细节)?(?:请)?(?:参见|参阅|见))", re.IGNORECASE)
+    r"|^(?:参见|详见|请参见|请参阅|更多(?:信息|内容|细节)?(?:请)?(?:参见|参阅|见))"
+    r"|^(?:关于|有关)[^，,。]{1,40}?[，,]?\s*(?:请|可以|可)?(?:参见|参考|参阅|查看|详见|阅读)",
+    re.IGNORECASE)  # "关于 `#[instrument]` 详细说明，请参见官方文档"
 
 
 def is_junk(text: str) -> bool:
@@ -1434,6 +1436,8 @@ def _plain_subject(subject: str) -> bool:
     words = subject.lower().split()
     if words in (["you"], ["we"]):
         return True
+    if words and re.search(r"['’](?:ll|d|re|ve|s)$", words[-1]):
+        return False  # "you’ll need to" made "what do you’ll need to do?" / "It need to …"
     if len(words) == 1 and words[0] in _EN_QUANTIFIERS | _EN_ADVERB_SUBJECTS or re.match(r"[\d(§]", subject) or \
             re.search(r"`[^`]{1,2}`", subject) or re.search(r"\b(?:let's|let|here's|there's|"
                                                            r"that's|what's)\b", subject.lower()):
@@ -1548,6 +1552,9 @@ class English(Language):
         "why_qualifier": 'In that sentence, "{marker}" opens the qualification.',
         "why_summary": "The section makes {count} statements; together, in order, they are its "
                        "content.",
+        "why_summary_kept": "The section makes {count} statements; leaving out {dropped} that only "
+                            "give an example or point to another part, the rest are its main "
+                            "points, in order.",
         "why_list": "The list has {count} items, given here in order.",
         "why_steps": "The section gives an ordered list of {count} steps.",
         "why_code": "The code right after that sentence is what it refers to.",
@@ -2092,6 +2099,7 @@ class Chinese(Language):
         "why_result": "“{marker}”引出了结果。",
         "why_qualifier": "“{marker}”引出了限定或例外。",
         "why_summary": "该节共有{count}句陈述，按顺序合起来就是它的全部内容。",
+        "why_summary_kept": "该节共有{count}句陈述；除去只举例或指向别处的{dropped}句，其余按顺序就是它的要点。",
         "why_list": "该列表共有{count}项，按原顺序列出。",
         "why_steps": "该节给出了一个包含{count}个步骤的有序列表。",
         "why_code": "紧接这句话的代码就是它所指的内容。",
@@ -2778,7 +2786,11 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
 _EN_REFERRING_ADJECTIVES = frozenset("prior same other first second third last next previous "
                                      "former latter original initial new current resulting "
                                      "returned given specified relevant corresponding "
-                                     "respective".split())
+                                     "respective inner outer".split())
+# Adjectives that point back by their meaning: "the prior approval" is a particular one
+# even under a heading "Automatic approvals" (graded rounds 18 and 20).
+_EN_BACK_ADJECTIVES = frozenset("prior previous former latter same aforementioned above-mentioned "
+                                "said".split())
 _THE_START_RE = re.compile(r"^(?:(?:If|When|Unless|Once|Until|After|Before|While) )?[Tt]he "
                            r"(?:[a-z][\w-]* ){0,2}?([a-z][a-z-]{2,})\b")
 
@@ -2798,6 +2810,9 @@ def _repeats_previous_noun(fact: Fact, earlier: Callable[[str], bool], section: 
     if not found:
         return False
     words = text[found.start(1):].split()[:2]
+    if len(words) > 1 and words[0].lower() in _EN_BACK_ADJECTIVES and not \
+            re.match(r"same (?:[\w`-]+ ){1,3}as\b", text[found.start(1):], re.IGNORECASE):
+        return True  # "the same options as `exec()`" says the same as what
     noun = words[1] if len(words) > 1 and words[0].lower() in _EN_REFERRING_ADJECTIVES else words[0]
     around = _word_bag(" ".join((*section.heading_path, section.doc_title)))
     return any(earlier(w) for w in _word_bag(noun) if w not in around)  # "The prior approval …":
@@ -3081,14 +3096,30 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     if any(re.match(r"^(?:让我们|我们来|下面|接下来|Let's|Let us|Here are|The following)", s)
            for s in sentences) or _has_subsections(section, corpus) or _a_chunk(section, corpus):
         return []  # "让我们看下几个最重要的群体", a preface: the content is in the subsections
-    answer = " ".join(sentences)
-    if estimate_tokens(answer) > SUMMARY_TOKENS:
+    if any(_SUMMARY_UNSEEN_RE.search(s) for s in sentences):
+        return []  # "the five superpowers just discussed", "上例中的 map": text the reader lacks
+    kept = [s for s in sentences if not _SUMMARY_ASIDE_RE.match(s)]
+    answer = ("" if lang.code == "zh" else " ").join(kept)
+    if not kept or estimate_tokens(answer) > SUMMARY_TOKENS:
         return []
     question = lang.fmt("q_summary_doc" if section.heading == section.doc_title else "q_summary",
                         heading=section.heading, doc=lang.title(section))
-    return [Draft(question, answer, lang.steps(
-        section, section.heading, sentences[0], lang.fmt(
-            "why_summary", count=len(sentences), paragraphs=len(section.paragraphs))))]
+    why = lang.fmt("why_summary", count=len(sentences)) if len(kept) == len(sentences) else \
+        lang.fmt("why_summary_kept", count=len(sentences), dropped=len(sentences) - len(kept))
+    return [Draft(question, answer, lang.steps(section, section.heading, kept[0], why))]
+
+
+# Sentences a section summary leaves out: an example, a pointer to a later part.
+_SUMMARY_ASIDE_RE = re.compile(
+    r"^(?:(?:Now|So|现在|那么)[,，]?\s*)?(?:For example|For instance|E\.g\.|As an example|In the next (?:chapter|section)|"
+    r"(?:In|Over) the (?:next|following|rest of)|Next,? we|We(?:'ll|’ll| will) (?:now )?"
+    r"(?:look|see|explore|discuss|cover|turn|talk|learn)|"
+    r"See\b|例如|比如|举个例子|譬如|下一章|下一节|在下一|接下来|让我们(?:转向|来看|看看|继续))")
+# Text a section summary would carry without what it points at.
+_SUMMARY_UNSEEN_RE = re.compile(r"\b(?:just (?:discussed|described|mentioned|seen|covered)|"
+                                r"(?:mentioned|described|shown|listed) (?:above|earlier|before)|"
+                                r"the (?:above|previous|preceding) (?:example|listing|code|section)s?)\b|"
+                                r"上例|上面的|上述|前面提到|前文|之前提到|如上")
 
 
 @question_type("factual_recall", "easy", 15, (
@@ -4089,7 +4120,8 @@ _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
-    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)")
+    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)|"
+    r"(?:与|随|为|使|将|对|把|令)之(?![前后间外内上下中一际所])")  # "与之等价的路径": equal to what?
 
 
 def self_contained(question: str, section: Section) -> bool:
@@ -4177,6 +4209,11 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
     if question_type in _SITUATION_TYPES and re.search(
             r"\b(?:is|are) (?:listed|shown|described|mentioned|explained|covered)\b", draft.answer):
         return False  # "what happens if an operator is overloadable?" / "… is listed": the table
+    if question_type in _SITUATION_TYPES and re.search(r"`[a-z][a-z0-9]?`", draft.question) and \
+            not heading_entity(section.heading):
+        return False  # "what happens when `c` goes out of scope?": outside an API's section
+        # (`fs.open()`'s `fd`), a name that short comes from a listing, maybe the section
+        # before's (graded round 20)
     return not (question_type in _SITUATION_TYPES and _leans_on_listing(draft.question, section))
 
 

@@ -1498,3 +1498,58 @@ def test_two_items_after_a_lead_in_that_asks_nothing_are_no_list():
 def test_a_chinese_denial_is_made_false_by_dropping_its_one_negation(text, falsified):
     changed = gsd.LANGUAGES["zh"].falsified(text)
     assert (changed[0] if changed else None) == falsified
+
+
+def test_a_sentence_on_the_prior_one_points_back_even_under_a_heading_that_names_it():
+    texts = fact_texts("# Automatic approvals\nA maintainer approves the pull request.\n\nThe prior "
+                       "approval may be on a pull request from a fork, because it only shows review "
+                       "activity.\n")
+    assert texts and not [t for t in texts if t.startswith("The prior")], texts
+    # a guard: "the same X as Y" says what it is the same as
+    assert fact_texts("# Child process\nThe function spawns a shell. The same options as "
+                      "`child_process.exec()` are supported.\n")[1].startswith("The same options")
+
+
+def test_a_contracted_subject_gets_no_rule_question():
+    text = ("# Unrecoverable errors\nWhen your code panics in the future, you’ll need to figure out "
+            "what action the code is taking.\n")
+    drafts = drafts_of("application", text) + drafts_of("fact_based", text)
+    assert not [d for d in drafts if re.search(r"you[’']ll|It need", d.question + d.answer)], drafts
+
+
+def test_a_situation_on_a_one_letter_code_name_is_not_asked():
+    text = "# Cloning to increase the count\nWhen `c` goes out of scope, the count goes down by 1.\n"
+    docs, corpus = corpus_of(text)
+    section = docs[0].sections[0]
+    drafts = gsd.gen_hypothetical(section, corpus)
+    assert drafts and not [d for d in drafts if gsd._askable(d, section, "hypothetical")]
+
+
+def test_a_chinese_pointer_to_other_docs_is_no_fact():
+    assert gsd.is_junk("关于 `#[instrument]` 详细说明，请参见官方文档。")
+    assert not gsd.is_junk("`format!` 的用法与 `print!` 的用法类似，详见格式化输出。")
+
+
+def test_a_chinese_sentence_equal_to_what_came_before_does_not_stand_alone():
+    docs, _ = corpus_of("# 路径\n路径有两种形式。\n")
+    assert not gsd.self_contained("填空：与之等价的文件系统路径就是 ___。", docs[0].sections[0])
+
+
+def test_a_section_summary_leaves_out_examples_and_pointers_ahead():
+    text = ("# Ownership\nEach value in Rust has an owner. There can only be one owner at a time. "
+            "For example, a `String` moves when it is assigned. When the owner goes out of scope, "
+            "the value is dropped. In the next chapter, we’ll look at borrowing.\n")
+    drafts = drafts_of("section_summary", text)
+    assert drafts and "For example" not in drafts[0].answer and "next chapter" not in drafts[0].answer
+    assert drafts[0].answer.startswith("Each value") and drafts[0].answer.endswith("is dropped.")
+
+
+def test_a_chinese_section_summary_joins_its_sentences_without_spaces():
+    drafts = drafts_of("section_summary", "# 所有权\nRust 中的每个值都有一个所有者。值在任一时刻只能有一个所有者。\n")
+    assert drafts and drafts[0].answer == "Rust 中的每个值都有一个所有者。值在任一时刻只能有一个所有者。"
+
+
+def test_a_section_that_points_at_what_the_reader_lacks_gets_no_summary():
+    text = ("# Unsafe Rust\nUnsafe Rust exists because static analysis is conservative. The five "
+            "superpowers just discussed do not turn off the borrow checker.\n")
+    assert drafts_of("section_summary", text) == []
