@@ -1579,7 +1579,7 @@ class English(Language):
         "q_why": "why {clause}?",
         "q_result": "what does it lead to when {clause}?",
         "q_exception": "is it always true that {clause}?",
-        "a_exception": "No, {marker} {clause}",
+        "a_exception": "No. {main} {marker} {clause}",
         "q_condition": "under what condition {clause}?",
         "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
         "q_cell": 'what is the "{column}" for "{row}" in the table in "{heading}"?',
@@ -2121,7 +2121,7 @@ class Chinese(Language):
         "q_why": "为什么{clause}？",
         "q_result": "{clause}，会带来什么结果？",
         "q_exception": "“{clause}”这一说法有什么限定或例外？",
-        "a_exception": "{marker}{clause}",
+        "a_exception": "{marker}{clause}",  # 除非…: the question quotes the statement
         "q_condition": "在什么条件下{clause}？",
         "q_limit": "{doc}规定：“{rule}”{probe}{unit}是否符合这一规定？",
         "q_cell": "“{heading}”中的表格里，“{row}”的“{column}”是什么？",
@@ -3681,7 +3681,8 @@ def _has_verb(text: str) -> bool:
 def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     """An exception or a sole condition a rule states in so many words. "Riding on
     sidewalks is prohibited, except when a rider walks the scooter." -> "is it always true
-    that riding on sidewalks is prohibited?" / "No, except when ..." """
+    that riding on sidewalks is prohibited?" / "No. Riding on sidewalks is prohibited,
+    except when ..." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
     for fact in _sentence_facts(section, corpus):
@@ -3694,7 +3695,12 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
                                    else f"只有{split.clause}")
         else:  # except, unless, 除非
             question = _exception_question(split, lang, lower)
-            answer = lang.sentence(lang.fmt("a_exception", marker=split.marker, clause=split.clause))
+            # "No. Futures do nothing unless you ask them to.": the statement with its
+            # exception, not "No, unless you ask them to" (stilted, every reader of rounds 15-20)
+            main = split.main[:1].upper() + split.main[1:]
+            comma = "," if re.search(rf",\s*{re.escape(split.marker)}\b", fact.text) else ""
+            answer = lang.sentence(lang.fmt("a_exception", main=main + comma,
+                                            marker=split.marker, clause=split.clause))
         if question:
             drafts.append(Draft(
                 lang.frame(section, _scoped(question, section, answer), answer), answer,

@@ -103,7 +103,7 @@ CASES = [
      "It results in absorbance errors."),
     ("except", "critical_analysis", "# Sidewalks\nRiding on sidewalks is prohibited, except when "
      "a rider walks the scooter.\n", "is it always true that riding on sidewalks is prohibited?",
-     "No, except when a rider walks the scooter."),
+     "No. Riding on sidewalks is prohibited, except when a rider walks the scooter."),
     ("only if", "critical_analysis", "# Data\nThe operator may share trip data only if the rider "
      "agrees in writing.\n", "under what condition may the operator share trip data?",
      "Only if the rider agrees in writing."),
