@@ -2395,6 +2395,7 @@ class Chinese(Language):
         """ "有害状态大概分为：" -> "有害状态大概分为哪些？";  "泛型组件支持两种使用方式：" ->
         "泛型组件支持哪两种使用方式？";  "在 Rust 中，所有的类型可以分为两类：" -> "在 Rust
         中，所有的类型可以分为哪两类？" """
+        lead = re.sub(r"\s*(?:（[^（）]*）|\([^()]*\))", "", lead)  # "发布通道（release channel）"
         match = _ZH_LIST_LEAD_RE.fullmatch(lead)
         if not match or not self._subject_ok(re.sub(r"^所有的?", "", match["subj"])) or \
                 match["subj"].endswith("没"):
@@ -3540,7 +3541,8 @@ def _stated_count(lead_in: str) -> int | None:
     match = re.search(r"(?<![\d.,])\b(two|three|four|five|six|seven|eight|nine|ten|\d+)\s+(?:[a-z-]+\s+){0,3}"
                       r"[a-z-]+(?:\s+(?:for|of|in)\s+[\w` -]+)?[:：]$|"
                       r"(?<![第\d.])(?<!第 )([两二三四五六七八九十]|\d+)\s?(?:大类|种|类|个|点|条|项|部分|方面)"
-                      r"[\u4e00-\u9fff]{0,6}[:：]$", lead_in.strip(), re.IGNORECASE)
+                      r"[\u4e00-\u9fff]{0,6}[:：]$",
+                      re.sub(r"\s*(?:（[^（）]*）|\([^()]*\))", "", lead_in.strip()), re.IGNORECASE)
     if not match:
         return None
     word = (match[1] or match[2]).lower()

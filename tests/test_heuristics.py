@@ -1453,6 +1453,7 @@ def test_an_answer_about_where_the_document_lists_something_is_no_consequence():
 @pytest.mark.parametrize("lead_in, asked", [
     ("泛型组件支持两种使用方式：", "泛型组件支持哪两种使用方式？"),
     ("在 Rust 中，所有的类型可以分为两类：", "在 Rust 中，所有的类型可以分为哪两类？"),
+    ("Rust 有两个发布通道（release channel）：", "Rust 有哪两个发布通道？"),
 ])
 def test_a_chinese_lead_in_that_counts_two_items_is_asked_for_them(lead_in, asked):
     text = f"# 泛型组件\n{lead_in}\n\n- 在单文件组件中使用 `generic` 属性\n- 在渲染函数中使用 `defineComponent()`\n"
