@@ -1595,6 +1595,7 @@ class English(Language):
         "q_steps": "what are the steps, in order, to {goal}?",
         "q_how": "how do you {goal}?",
         "q_explain": "what is {entity}?",
+        "q_explain_plural": "what are {entity}?",
         "q_explain_call": "what does {entity} do?",
         "q_compare_rows": 'how does the {kind} "{a}" differ from "{b}" in the table in "{heading}"?',
         "q_compare": "how do {a} and {b} differ?",
@@ -3820,8 +3821,11 @@ def _explain_draft(section: Section, corpus: Corpus, lang: Language) -> Draft | 
         return None  # "what is `napi_get_value_string_utf16`?" / "It returns `napi_ok` if ..."
     first = lang.sentence(f"It {statement.predicate}") if statement.kind == "entity" and \
         lang.code == "en" else opening[0]
-    answer = " ".join([first, *[s for s in opening[1:3] if is_fact(s)]])
+    answer = ("" if lang.code == "zh" else " ").join([first, *[s for s in opening[1:3] if is_fact(s)]])
     ask = "q_explain_call" if entity.endswith("()`") else "q_explain"
+    if lang.code == "en" and ask == "q_explain" and re.match(
+            rf"{re.escape(entity)}\s+are\b", opening[0], re.IGNORECASE):
+        ask = "q_explain_plural"  # "what are raw identifiers?", not "what is Raw Identifiers?"
     return Draft(lang.frame(section, lang.fmt(ask, entity=entity)), answer,
                  lang.steps(section, entity, opening[0], lang.fmt("why_explain", entity=entity)))
 

@@ -1554,3 +1554,17 @@ def test_a_section_that_points_at_what_the_reader_lacks_gets_no_summary():
     text = ("# Unsafe Rust\nUnsafe Rust exists because static analysis is conservative. The five "
             "superpowers just discussed do not turn off the borrow checker.\n")
     assert drafts_of("section_summary", text) == []
+
+
+def test_a_plural_term_is_asked_what_it_is_in_the_plural():
+    text = ("# Keywords\nSome words are reserved.\n\n## Raw Identifiers\nRaw identifiers are the syntax "
+            "that lets you use keywords as names. You use a raw identifier by prefixing a keyword "
+            "with `r#`.\n")
+    drafts = drafts_of("technical_explanation", text, section=1)
+    assert drafts and drafts[0].question.endswith("what are Raw Identifiers?"), drafts
+
+
+def test_a_chinese_explanation_joins_its_sentences_without_spaces():
+    text = "# 函数式组件\n函数式组件是一种没有任何状态的组件。它们很像纯函数：接收 props，返回 vnodes。\n"
+    drafts = drafts_of("technical_explanation", text)
+    assert drafts and "。它们" in drafts[0].answer, drafts
