@@ -3100,7 +3100,8 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
         return []  # "让我们看下几个最重要的群体", a preface: the content is in the subsections
     if any(_SUMMARY_UNSEEN_RE.search(s) for s in sentences):
         return []  # "the five superpowers just discussed", "上例中的 map": text the reader lacks
-    kept = [s for s in sentences if not _SUMMARY_ASIDE_RE.match(s)]
+    kept = [s if s[-1] in ".!?。！？" else s + lang.end  # "Type: string" ran into the next one
+            for s in sentences if not _SUMMARY_ASIDE_RE.match(s)]
     answer = ("" if lang.code == "zh" else " ").join(kept)
     if not kept or estimate_tokens(answer) > SUMMARY_TOKENS:
         return []

@@ -1550,6 +1550,13 @@ def test_a_chinese_section_summary_joins_its_sentences_without_spaces():
     assert drafts and drafts[0].answer == "Rust 中的每个值都有一个所有者。值在任一时刻只能有一个所有者。"
 
 
+def test_a_section_summary_ends_each_sentence():
+    drafts = drafts_of("section_summary", "# DEP0115\nType: Documentation-only (supports "
+                       "`--pending-deprecation`)\n\nThe `crypto.prng()` alias is deprecated.\n")
+    assert drafts and drafts[0].answer.startswith("Type: Documentation-only (supports "
+                                                  "`--pending-deprecation`). The"), drafts
+
+
 def test_a_section_that_points_at_what_the_reader_lacks_gets_no_summary():
     text = ("# Unsafe Rust\nUnsafe Rust exists because static analysis is conservative. The five "
             "superpowers just discussed do not turn off the borrow checker.\n")
