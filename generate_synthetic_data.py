@@ -2772,7 +2772,7 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
         if not first:
             for at, fact in enumerate(section.facts):
                 for seen in _word_bag(re.sub(r"`[^`]*`", " ", fact.text)):
-                    first.setdefault(seen, at)
+                    first.setdefault(_noun_stem(seen), at)
         return first.get(word, n) < n
     return [f for f in section.facts if (f.kind == "sentence" or f.kind == "list_item" and
                                          f.text == _own_text(f) and
@@ -2816,9 +2816,16 @@ def _repeats_previous_noun(fact: Fact, earlier: Callable[[str], bool], section: 
             re.match(r"same (?:[\w`-]+ ){1,3}as\b", text[found.start(1):], re.IGNORECASE):
         return True  # "the same options as `exec()`" says the same as what
     noun = words[1] if len(words) > 1 and words[0].lower() in _EN_REFERRING_ADJECTIVES else words[0]
-    around = _word_bag(" ".join((*section.heading_path, section.doc_title)))
-    return any(earlier(w) for w in _word_bag(noun) if w not in around)  # "The prior approval …":
-    # the noun after a referring adjective, else the first word ("the amber tank" is new)
+    around = {_noun_stem(w) for w in _word_bag(" ".join((*section.heading_path, section.doc_title)))}
+    return any(earlier(w) for w in map(_noun_stem, _word_bag(noun)) if w not in around)
+    # "The prior approval …": the noun after a referring adjective, else the first word ("the
+    # amber tank" is new); "the entries" after "a new `PerformanceMeasure` entry" (round 20)
+
+
+def _noun_stem(word: str) -> str:
+    """One form for a noun and its plural after _word_bag's crude cut: "entrie" (entries)
+    and "entry" -> "entry" """
+    return word[:-2] + "y" if word.endswith("ie") else word
 
 
 # --- one generator per question type: each returns every honest candidate ----
