@@ -2878,10 +2878,11 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
         return None  # "what can a rename therefore not do?", "the program will now ask ...":
         # the sentence leans on the one before, or on where a tutorial has got to
     first = statement.answer.split()[0].lower() if statement.answer.split() else ""
-    if statement.rule and statement.rule.predicate.startswith(("do ", "only ")) or \
+    if statement.rule and statement.rule.predicate.startswith(("do ", "only ", "also ")) or \
             statement.kind == "action" and (first.endswith("ed") or first in _EN_PARTICIPLES) or \
             re.search(r"\s(?:usually|often|typically|generally|normally|also)$", statement.subject):
-        return None  # "what can X do?" / "It can do many kinds of ...", "you can only use
+        return None  # "what should organisers do?" / "They should also budget …" is one duty
+        # of several (round 20); "what can X do?" / "It can do many kinds of ...", "you can only use
         # `impl Trait` if …" read backwards (round 17), "Rust has chosen to
         # ..." read as "what does Rust have?", "what does 'A mismatch usually' mean?"
     conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)

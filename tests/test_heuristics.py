@@ -1577,3 +1577,9 @@ def test_a_chinese_explanation_joins_its_sentences_without_spaces():
     text = "# 函数式组件\n函数式组件是一种没有任何状态的组件。它们很像纯函数：接收 props，返回 vnodes。\n"
     drafts = drafts_of("technical_explanation", text)
     assert drafts and "。它们" in drafts[0].answer, drafts
+
+
+def test_a_rule_that_adds_to_others_is_not_asked_as_what_its_subject_must_do():
+    text = ("# Maintainer hackathons\nHackathons are held twice a year. Organisers should also budget "
+            "for group meals for lunches and dinners.\n")
+    assert not [d for d in drafts_of("fact_based", text) if "also budget" in d.answer]
