@@ -2544,6 +2544,7 @@ class Draft:
     steps: tuple[str, ...]
     related: tuple[Section, ...] = ()
     key: tuple[str, ...] = ()
+    flipped: "Draft | None" = None  # a true/false statement asked with the other verdict
 
 
 def heading_entity(heading: str) -> str:
@@ -3983,14 +3984,16 @@ def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draf
     changed = lang.falsified(text)
     if not changed:
         return None  # a statement that could not be made false is not asked as true either
-    statement = text if truth else changed[0]
-    first = statement.split(" ", 1)[0]
-    if lang.code == "en" and first.lower() in STOPWORDS and first[1:].islower():
-        statement = statement[0].lower() + statement[1:]  # "according to "Buffer", the class …"
-    why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=changed[2], old=changed[1])
-    return Draft(lang.fmt("q_true_false", doc=lang.title(section), statement=statement),
-                 lang.fmt("a_true" if truth else "a_false", text=text, heading=section.heading),
-                 lang.steps(section, section.heading, text, why))
+    def draft(truth: bool) -> Draft:
+        statement = text if truth else changed[0]
+        first = statement.split(" ", 1)[0]
+        if lang.code == "en" and first.lower() in STOPWORDS and first[1:].islower():
+            statement = statement[0].lower() + statement[1:]  # "according to "Buffer", the class …"
+        why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=changed[2], old=changed[1])
+        return Draft(lang.fmt("q_true_false", doc=lang.title(section), statement=statement),
+                     lang.fmt("a_true" if truth else "a_false", text=text, heading=section.heading),
+                     lang.steps(section, section.heading, text, why))
+    return dataclasses.replace(draft(truth), flipped=draft(not truth))
 
 
 _PLACEHOLDER_RE = re.compile(r"\s*(?:[-–—?✔✓✗✘✅❌]|n/a|N/A|none|None|无|-+)?\s*")
@@ -3999,29 +4002,31 @@ _PLACEHOLDER_RE = re.compile(r"\s*(?:[-–—?✔✓✗✘✅❌]|n/a|N/A|none|N
 def _table_statements(section: Section, lang: Language) -> list[Draft]:
     """ "In the table in "Fines", "Riding on a sidewalk" has a "Fine" of 75 CAD": true, or
     false with the value of the next row."""
-    drafts = []
+    drafts, turn = [], int(stable_id(section.key), 16) % 2 == 0
     for table in (t for t in section.tables if _row_labels(t)):
         for n, row in enumerate(table.rows):
             other = table.rows[(n + 1) % len(table.rows)]
             if len(table.rows) < 2 or len(row) < 2 or not row[0] or not row[1] or \
                     other[1:2] == row[1:2] or len(other) < 2:
                 continue
-            truth = (n + int(stable_id(section.key), 16)) % 2 == 0  # rows take turns
-            value = row[1] if truth else other[1]
-            if [r[0] for r in table.rows].count(row[0]) > 1 or len(value) > 80 or \
-                    _PLACEHOLDER_RE.fullmatch(row[1]) or _PLACEHOLDER_RE.fullmatch(other[1]):
+            if [r[0] for r in table.rows].count(row[0]) > 1 or max(len(row[1]), len(other[1])) > 80 \
+                    or _PLACEHOLDER_RE.fullmatch(row[1]) or _PLACEHOLDER_RE.fullmatch(other[1]):
                 continue  # '"`require_root`" has a "default" of -' states nothing
-            said = lang.fmt("q_table_true", heading=section.heading, row=row[0],
-                            column=table.header[1], value=value)
-            fact = table.row_text(row)
-            why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=other[1], old=row[1])
-            drafts.append(Draft(lang.fmt("q_true_false", doc=lang.title(section),
-                                         statement=lang.sentence(said)[:1].lower() +
-                                         lang.sentence(said)[1:]),
-                                lang.fmt("a_true" if truth else "a_false", text=fact,
-                                         heading=section.heading),
-                                lang.steps(section, row[0], fact, why)))
+            truth, turn = turn, not turn  # the rows asked take turns
+            asked = [_row_statement(section, lang, table, row, other, t) for t in (truth, not truth)]
+            drafts.append(dataclasses.replace(asked[0], flipped=asked[1]))
     return drafts
+
+
+def _row_statement(section: Section, lang: Language, table: Table, row, other, truth: bool) -> Draft:
+    said = lang.fmt("q_table_true", heading=section.heading, row=row[0], column=table.header[1],
+                    value=row[1] if truth else other[1])
+    fact = table.row_text(row)
+    why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=other[1], old=row[1])
+    return Draft(lang.fmt("q_true_false", doc=lang.title(section),
+                          statement=lang.sentence(said)[:1].lower() + lang.sentence(said)[1:]),
+                 lang.fmt("a_true" if truth else "a_false", text=fact, heading=section.heading),
+                 lang.steps(section, row[0], fact, why))
 
 
 @question_type("contextual_ambiguity", "hard", 5, (
@@ -4108,15 +4113,22 @@ def make_qa(section: Section, question_type: str, draft: Draft, generator: str) 
                   generator, draft.related, draft.key)
 
 
-def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterator[QAPair]:
+def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
+                       verdicts: Counter | None = None) -> Iterator[QAPair]:
     """The heuristic QA pairs of one document. A type gets at most its quota per section;
     a slot that a section has no honest pattern for moves on to the next section of the
     document, and slots still open at the end go back to the earlier sections that had
-    no slot of the type; what is open after that is the shortfall. The seed picks which
-    candidates are used where a section has more than it needs."""
+    no slot of the type; what is open after that is the shortfall. A section still without
+    a pair then gets one of a type it was not asked for, where it has an honest candidate:
+    the shares are a plan, and an empty section is a loss to the user. The seed picks which
+    candidates are used where a section has more than it needs; true/false statements are
+    asked with the verdict chosen fewer times so far (`verdicts`: over the run's documents,
+    since a policy folder's fifty documents of one or two statements each are too small to
+    balance alone)."""
     pending: Counter = Counter()
     asked: set[tuple[str, str]] = set()  # (section key, type) already asked
     taken: dict[str, set[str]] = defaultdict(set)  # answers given, by section key
+    verdicts = Counter() if verdicts is None else verdicts  # true and false statements chosen
     for section, quotas in document_quotas(document.sections):
         # fact_based, which asks every fact, comes last: a sentence that makes an
         # application or a hypothetical is asked as one, not twice (see _chosen)
@@ -4125,16 +4137,25 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int) -> Iterato
             wanted = quota + pending[question_type]
             if wanted:
                 asked.add((section.key, question_type))
-                chosen = _chosen(section, question_type, wanted, corpus, seed, taken[section.key])
+                chosen = _chosen(section, question_type, wanted, corpus, seed, taken[section.key],
+                                 verdicts)
                 pending[question_type] = wanted - len(chosen)
                 yield from chosen
     for question_type in [t for t in QUESTION_TYPES if pending[t]]:
         for section in document.sections:
             if pending[question_type] and (section.key, question_type) not in asked:
                 chosen = _chosen(section, question_type, pending[question_type], corpus, seed,
-                                 taken[section.key])
+                                 taken[section.key], verdicts)
                 pending[question_type] -= len(chosen)
                 yield from chosen
+    for section in (s for s in document.sections if s.facts and not taken[s.key]):
+        # a section the shares left with no pair gets one, of the first type not asked of it
+        # that has an honest candidate (a type asked of it had none)
+        for question_type in (t for t in QUESTION_TYPES if (section.key, t) not in asked):
+            chosen = _chosen(section, question_type, 1, corpus, seed, taken[section.key], verdicts)
+            if chosen:
+                yield from chosen
+                break
 
 
 _UNRESOLVED_RE = re.compile(
@@ -4239,18 +4260,40 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
 
 
 def _chosen(section: Section, question_type: str, wanted: int, corpus: Corpus,
-            seed: int, taken: set[str]) -> list[QAPair]:
+            seed: int, taken: set[str], verdicts: Counter | None = None) -> list[QAPair]:
     """Up to `wanted` of the type's candidates in the section, picked by the seed; none
     whose answer another type already gives in the section (`taken`, updated): "what will
     GitHub do if Partner cures …?" and "suppose Partner cures … What will GitHub do?" ask
-    the same thing twice."""
+    the same thing twice. `verdicts` counts the true and false statements chosen so far.
+    """
     candidates = [d for d in QUESTION_TYPES[question_type](section, corpus)
                   if _askable(d, section, question_type) and d.answer.lower() not in taken]
     unique = list({d.question: d for d in candidates}.values())
     rng = random.Random(f"{seed}:{section.key}:{question_type}")
     chosen = unique if len(unique) <= wanted else rng.sample(unique, wanted)
+    if verdicts is not None:
+        chosen = [_balanced(draft, verdicts) for draft in chosen]
     taken.update(draft.answer.lower() for draft in chosen)
     return [make_qa(section, question_type, draft, "heuristic") for draft in chosen]
+
+
+def _balanced(draft: Draft, verdicts: Counter) -> Draft:
+    """A true/false statement with the verdict chosen fewer times so far (`verdicts`,
+    updated): the sections' random picks over statements in turns left GitHub's policies
+    40 % true at one seed, 52 % at the next."""
+    verdict = _verdict(draft)
+    if verdict is not None and draft.flipped and verdicts[verdict] > verdicts[not verdict]:
+        draft, verdict = draft.flipped, not verdict
+    if verdict is not None:
+        verdicts[verdict] += 1
+    return draft
+
+
+def _verdict(draft: Draft) -> bool | None:
+    """Whether a true/false statement's answer is true; None for any other draft."""
+    if draft.key or not draft.answer.startswith(("True. ", "False. ", "正确。", "错误。")):
+        return None
+    return draft.answer.startswith(("True. ", "正确。"))
 
 # =============================================================================
 # 8. Review: grounding, question form, duplicates (pure)
@@ -6250,7 +6293,7 @@ def generate_heuristic(files: Sequence[Path], config: Config, store: PairStore, 
     """--no-llm: read, generate and check one document at a time, so that a large corpus
     never sits in memory; the document's pairs go into the store."""
     read, skipped, titles, sections, notes = [], [], {}, [], []
-    requested, produced = Counter(), Counter()
+    requested, produced, verdicts = Counter(), Counter(), Counter()
     with _progress(len(files), "file", config.quiet, err) as progress:
         for item in read_documents(config.input_dir, files, config.max_section_tokens):
             progress.update(1)
@@ -6263,7 +6306,7 @@ def generate_heuristic(files: Sequence[Path], config: Config, store: PairStore, 
             titles.update(more_titles)
             sections += more_sections
             requested += requested_counts([item])
-            pairs = heuristic_qa_pairs(item, Corpus([item]), config.seed)
+            pairs = heuristic_qa_pairs(item, Corpus([item]), config.seed, verdicts)
             produced += check_and_store(pairs, config.min_grounding, store)
     for item in skipped:  # after the progress bar, so that each is a line of its own
         warn(f"skipped {_printable(str(config.input_dir / item.source))}: {item.reason}")
