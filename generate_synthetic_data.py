@@ -1436,8 +1436,9 @@ def _plain_subject(subject: str) -> bool:
     words = subject.lower().split()
     if words in (["you"], ["we"]):
         return True
-    if words and re.search(r"['’](?:ll|d|re|ve|s)$", words[-1]):
-        return False  # "you’ll need to" made "what do you’ll need to do?" / "It need to …"
+    if words and re.search(r"['’](?:ll|d|re|ve|s|t)$", words[-1]):
+        return False  # "you’ll need to" made "what do you’ll need to do?" / "It need to …",
+        # "runtimes don’t have to" "what do runtimes don’t have to do?" (rounds 20-21)
     if len(words) == 1 and words[0] in _EN_QUANTIFIERS | _EN_ADVERB_SUBJECTS or re.match(r"[\d(§]", subject) or \
             re.search(r"`[^`]{1,2}`", subject) or re.search(r"\b(?:let's|let|here's|there's|"
                                                            r"that's|what's)\b", subject.lower()):
@@ -1495,9 +1496,12 @@ def _en_split_condition(text: str) -> Split | None:
     words = clause.split()
     first = words[0].lower() if words else ""
     if first == "to" or re.search(r"\b(?:tells?|knows?|decides?|determines?|specify|specifies|"
-                                  r"choose|chooses|controls?|indicates?|asks?)(?:\s+[\w`]+){0,3}$",
+                                  r"choose|chooses|controls?|indicates?|asks?|track|tracks|"
+                                  r"notices?|detects?|sees?|checks?|remembers?|predicts?|"
+                                  r"guarantees?|learns?|finds? out)(?:\s+[\w`]+){0,3}$",
                                   main) and not leading:
-        return None  # "tell the program when to stop": which moment, not a condition
+        return None  # "tell the program when to stop", "the parent cannot track when the
+        # socket is destroyed" (round 21): which moment, not a condition
     if len(words) < 2 or len(words) > 25 or first in _EN_REDUCED | _EN_PRONOUNS or \
             first.endswith(("ing", "ed")) or first in _EN_PARTICIPLES or \
             re.search(r"[;{}]|Default:", clause + main) or (not leading and "," in clause) or \
@@ -2237,6 +2241,8 @@ class Chinese(Language):
         complement = match and self._clause(match["comp"])
         if complement and re.match(r"[^，,。]{0,8}?(?:标志性|招牌|特色|核心|重要|一大|最)", complement):
             return None  # "单文件组件是 Vue 的标志性功能": praise, no definition (round 17)
+        if complement and re.match(r"(?:一个|一种)?(?:源自|来自|出自|起源于)", complement):
+            return None  # "Newtype 是一个源自 Haskell 的概念": where it comes from, not what it is
         if complement and self._subject_ok(match["subj"]) and not complement.endswith("的") and \
                 not re.search(r"[和与及]", match["subj"]) and not complement.startswith(("否", "不", "一个好", "非常", "很", "在", "因为", "为了",
                                            "由", "从", "被", "要", "用", "通过", "对", "把", "如何")):
@@ -2902,7 +2908,8 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
     if statement.kind == "copula":
         return question if _names_a_topic(statement.subject, section) else None
     if statement.kind == "action" or statement.rule and not conditional and \
-            re.fullmatch(r"can|may|might|could|will|would", statement.rule.modal):
+            re.fullmatch(r"can|may|might|could|will|would|needs? to|ha(?:s|ve) to", statement.rule.modal):
+        # "what does Rust need to do?" under "Vectors" has a hundred answers (round 21)
         return question if _in_headings(statement.subject, section) and \
             not _generic_subject(statement.subject, section) else None  # "what may GitHub do?"
     if statement.kind not in ("rule", "action"):
@@ -3311,6 +3318,10 @@ def _usable_condition(split: Split, section: Section) -> bool:
     both = f"{split.clause} {split.main}"
     if re.search(r"[:：]", both) or re.search(r"\bto [a-z]+$", split.clause):
         return False  # "…release: Confirm the version" runs into a list; "fails to cure" what?
+    if re.match(r"(?:none|all|both|some|each|any|either|neither|one|many|most|several|few)\s+"
+                r"(?:are|is|was|were|have|has|do|does|can|will|exist|match|remain)\b", split.clause,
+                re.IGNORECASE):
+        return False  # "suppose none are provided": none of what? (graded round 21)
     return _anchored(both, section) and not re.search(
         r"\b(?:also|too|as well|so that|so you can|in order to|(?:by|via|through) \w+ing)\b|"
         r"也|还|为了|以便|我们", both)
@@ -3949,6 +3960,8 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
         if at < 0 or text.lower().count(term.lower()) != 1 or len(term) > 60 or \
                 set(_word_bag(term)) & title or term.strip("`").lower() in section.doc_title.lower():
             continue  # the question names the document: "填空（《哈希 map …》）：___ map …"
+        if re.fullmatch(r"`(?:'[^']{0,3}'|\"[^\"]{0,3}\"|-?\d+(?:\.\d+)?)`", term):
+            continue  # "Rust can tell that ___ is within the range": `'c'` of the listing
         if lang.code == "en" and re.match(r"\w", text[at + len(term):at + len(term) + 1] or " ") \
                 or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum()):
             continue  # part of a longer word
@@ -3960,6 +3973,8 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
             continue  # the answer, or a piece of it, would stand in the question
         kind = "blank_code" if term.startswith("`") else "blank_defined" if term.lower() in \
             defined else "blank_amount" if re.match(r"[\d零一二两三四五六七八九十]", term) else "blank_heading"
+        if kind == "blank_amount" and not _anchored(blanked, section):
+            continue  # "数组中的 ___元素": the array of an example the reader does not see
         return Draft(lang.fmt("q_blank", doc=lang.title(section), sentence=blanked),
                      text[at:at + len(term)],
                      lang.steps(section, section.heading, text,
@@ -4163,7 +4178,8 @@ _UNRESOLVED_RE = re.compile(
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)|"
-    r"(?:与|随|为|使|将|对|把|令)之(?![前后间外内上下中一际所])")  # "与之等价的路径": equal to what?
+    r"(?:与|随|为|使|将|对|把|令)之(?![前后间外内上下中一际所])|"  # "与之等价的路径": equal to what?
+    r"另(?:外)?[两几二三][个种]|其余的|剩下的")  # "另两个方法": the other two of which?
 
 
 def self_contained(question: str, section: Section) -> bool:

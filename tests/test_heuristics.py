@@ -1521,6 +1521,7 @@ def test_a_contracted_subject_gets_no_rule_question():
             "what action the code is taking.\n")
     drafts = drafts_of("application", text) + drafts_of("fact_based", text)
     assert not [d for d in drafts if re.search(r"you[’']ll|It need", d.question + d.answer)], drafts
+    assert not gsd._plain_subject("runtimes don’t")  # "what do runtimes don’t have to do?"
 
 
 def test_a_situation_on_a_one_letter_code_name_is_not_asked():
@@ -1607,3 +1608,40 @@ def test_true_and_false_stay_balanced_over_many_small_documents():
                     if p.question_type == "true_false_fill_blank" and not p.key]
     truths = sum(a.startswith("True") for a in answers)
     assert len(answers) >= 6 and abs(2 * truths - len(answers)) <= 1, answers
+
+
+def test_when_after_track_is_which_moment_not_a_condition():
+    assert gsd.LANGUAGES["en"].condition("The parent cannot track when the socket is destroyed.") is None
+
+
+def test_a_condition_on_a_bare_none_is_not_asked():
+    text = ("# `style`\nIf none are provided, `style` will run style checks on the whole "
+            "Homebrew library.\n")
+    assert not [d for t in ("application", "hypothetical") for d in drafts_of(t, text)
+                if "none are provided" in d.question]
+
+
+def test_where_a_term_comes_from_is_no_definition():
+    assert gsd.LANGUAGES["zh"].statement("Newtype 是一个源自 Haskell 编程语言的概念。", "",
+                                          str.lower) is None
+
+
+def test_what_a_subject_needs_to_do_is_asked_only_of_the_sections_topic():
+    text = ("# Using an enum to store multiple types\nRust needs to know what types will be in the "
+            "vector at compile time.\n")
+    assert not [d for d in drafts_of("fact_based", text) if "need to do" in d.question]
+
+
+@pytest.mark.parametrize("text, unseen", [
+    ("# Matching ranges\nRust can tell that `'c'` is within the first pattern’s range and "
+     "prints `early ASCII letter`.\n", "`'c'`"),  # a literal of the listing
+    ("# 使用 `for` 遍历集合\n数组中的 5 个元素全部都如期被打印出来。\n", "5 个"),  # the example's array
+])
+def test_a_blank_over_a_value_of_an_unseen_example_is_not_asked(text, unseen):
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if d.answer == unseen]
+
+
+def test_the_other_two_do_not_stand_alone():
+    docs, _ = corpus_of("# 测试\n测试函数很简单。\n")
+    assert not gsd.self_contained("填空：由于 ___ 无需 `flush`，因此另两个方法直接返回即可。",
+                                  docs[0].sections[0])
