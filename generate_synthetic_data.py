@@ -528,6 +528,13 @@ def normalize_space(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=1 << 12)  # heading words and defined terms are looked for in many sentences
+def whole_word(word: str, flags: int = 0) -> re.Pattern:
+    """A pattern of `word` as a whole word, compiled once: "lamp" finds "the lamp", not
+    "lamps"."""
+    return re.compile(rf"\b{re.escape(word)}\b", flags)
+
+
 @lru_cache(maxsize=1 << 14)  # a question or answer is looked at by several checks
 def content_words(text: str) -> tuple[str, ...]:
     """Lower-case words worth matching on: no stopwords, no one- or two-letter words.
@@ -1960,7 +1967,7 @@ class English(Language):
     def blank_terms(self, text, section, defined):
         terms = re.findall(r"`[^`]+`", text)
         lowered = text.lower()
-        terms += [t for t in defined if t in lowered and re.search(rf"\b{re.escape(t)}\b", text)]
+        terms += [t for t in defined if t in lowered and whole_word(t).search(text)]
         terms += [m.group() for m in _EN_UNIT_RE.finditer(text) if self._is_amount(text, m)]
         words = re.findall(r"[A-Za-z][\w-]+", section.heading)
         phrases = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)
@@ -1968,7 +1975,7 @@ class English(Language):
         phrases += [w for w in words if len(w) >= 6 and w.lower() not in STOPWORDS | _EN_GENERIC
                     and not w.lower().endswith("ly")]
         terms += [p for p in phrases if p.lower() in lowered and
-                  re.search(rf"\b{re.escape(p)}\b", text, re.I)]
+                  whole_word(p, re.I).search(text)]
         return terms
 
 
@@ -3027,7 +3034,7 @@ def _parameter(fact: Fact, entity: str, lang: Language, heading: str = "") -> St
         if not parent:
             return None
         owner = parent.group(1)
-    if not re.search(rf"\b{re.escape(owner.strip('`'))}\b", signature.group(1)):
+    if not whole_word(owner.strip('`')).search(signature.group(1)):
         return None
     where = f"the {owner} argument of {entity}" if owner != name else entity
     if match["default"]:
@@ -3844,8 +3851,8 @@ def _explain_draft(section: Section, corpus: Corpus, lang: Language) -> Draft | 
         lang.code == "en" else opening[0]
     answer = ("" if lang.code == "zh" else " ").join([first, *[s for s in opening[1:3] if is_fact(s)]])
     ask = "q_explain_call" if entity.endswith("()`") else "q_explain"
-    if lang.code == "en" and ask == "q_explain" and re.match(
-            rf"{re.escape(entity)}\s+are\b", opening[0], re.IGNORECASE):
+    if lang.code == "en" and ask == "q_explain" and opening[0].lower().startswith(entity.lower()) \
+            and opening[0][len(entity):].split()[:1] == ["are"]:
         ask = "q_explain_plural"  # "what are raw identifiers?", not "what is Raw Identifiers?"
     return Draft(lang.frame(section, lang.fmt(ask, entity=entity)), answer,
                  lang.steps(section, entity, opening[0], lang.fmt("why_explain", entity=entity)))
@@ -4285,8 +4292,8 @@ def _chosen(section: Section, question_type: str, wanted: int, corpus: Corpus,
     candidates = [d for d in QUESTION_TYPES[question_type](section, corpus)
                   if _askable(d, section, question_type) and d.answer.lower() not in taken]
     unique = list({d.question: d for d in candidates}.values())
-    rng = random.Random(f"{seed}:{section.key}:{question_type}")
-    chosen = unique if len(unique) <= wanted else rng.sample(unique, wanted)
+    chosen = unique if len(unique) <= wanted else \
+        random.Random(f"{seed}:{section.key}:{question_type}").sample(unique, wanted)
     if verdicts is not None:
         chosen = [_balanced(draft, verdicts) for draft in chosen]
     taken.update(draft.answer.lower() for draft in chosen)
