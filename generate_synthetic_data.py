@@ -1668,6 +1668,8 @@ class English(Language):
         if not rule or not _whole_predicate(rule.predicate) or rule.negative and condition:
             return None  # "you will not violate this if the law requires it" is an exception
         subject, modal, verb = rule.subject, rule.modal, rule.verb
+        if verb in ("exist", "exists", "remain", "remains", "occur", "happen", "apply"):
+            return None  # "what will a default handle scope do?" / "It will exist" (round 22)
         if rule.predicate.startswith("be able to "):
             verb = "do"  # "may be able to grant" asks "what may X do?"
         pronoun, neg = _en_pronoun(subject), " not" if rule.negative else ""
@@ -2344,6 +2346,8 @@ class Chinese(Language):
                 or re.search(r"不能|不得|不可|不允许|禁止|无法", before):
             return None  # "这两个组件", "区别在于两个类型", "默认的四种", "除了…": the amount names
             # things already counted; "不能拥有两个相同名称的项" forbids, it counts nothing
+        if re.search(r"当然|毕竟|其实|难道|竟然|居然", text):
+            return None  # "连续 8 年最受欢迎的语言当然不是浪得虚名": a boast, no count (round 22)
         if clause.lstrip().startswith(("若", "如果", "当", "一旦", "假如", "是", "作者", "笔者")) or \
                 re.search(r"如何|怎么|怎样", text) or \
                 re.search(r"[和、与及+/]", clause[:match.start()]) or clause[:match.start()].count("`") >= 4:

@@ -1645,3 +1645,14 @@ def test_the_other_two_do_not_stand_alone():
     docs, _ = corpus_of("# 测试\n测试函数很简单。\n")
     assert not gsd.self_contained("填空：由于 ___ 无需 `flush`，因此另两个方法直接返回即可。",
                                   docs[0].sections[0])
+
+
+def test_what_a_thing_will_do_is_not_asked_of_its_existing():
+    text = ("# `napi_handle_scope`\nWhen a native method is called from JavaScript, a default handle "
+            "scope will exist.\n")
+    assert not [d for t in ("application", "fact_based", "hypothetical") for d in drafts_of(t, text)
+                if "will exist" in d.answer.lower()]
+
+
+def test_a_chinese_boast_gets_no_count_question():
+    assert gsd.LANGUAGES["zh"].quantity("连续 8 年最受欢迎的语言当然不是浪得虚名。", str.lower) is None
