@@ -1523,14 +1523,45 @@ _EN_LIST_ASKS = (
     (r"(?P<np>[Tt]he [^,:]{2,60}?) (?P<modal>could|may|can|must|will|should) be(?: one of)?",
      "what {modal} {np} be?"),
     (r"(?P<np>[Tt]he [^,:]{2,60}?) is one of", "what can {np} be?"),
-    (r"[Tt]he following (?P<noun>[\w` -]{2,40}?) (?P<be>are|will be|can be|may be) (?P<rest>[^,:]+)",
+    (r"[Tt]he following (?P<noun>[\w`. -]{2,40}?) (?P<be>are|will be|can be|may be) (?P<rest>[^,:]+)",
      "which {noun} {be} {rest}?"),
+    (r"(?P<np>[^,:]{2,60}?) (?P<modal>can|will|may|must|should) (?P<verb>[a-z]+) (?:all of )?the "
+     r"following(?: (?P<noun>[a-z][\w -]{1,30}))?", "{which} {modal} {np} {verb}{tail}?"),
+    (r"(?P<np>[^,:]{2,60}?) (?P<verb>[a-z]+(?<!ed)(?<!ss)s) the following(?: (?P<noun>[a-z][\w -]{1,30}))?",
+     "{which} {does} {np} {base}{tail}?"),
+    (r"Some examples of (?P<rest>[^,:]{2,60}) are", "what are some examples of {rest}?"),
     (r"There are (?P<np>(?:two|three|four|five|six|seven|eight|nine|ten) [^,:]{2,60})",
      "what are the {np}?"),
     (r"(?P<np>[Tt]he [^,:]{2,60}?) include", "what do {np} include?"),
     (r"(?P<np>[Tt]he (?:most|main|available|supported|possible|valid)\b[^,:]{2,50}?) are",
      "what are {np}?"),
 )
+
+
+def _list_ask_parts(parts: dict) -> dict | None:
+    """The words an English list question is made of: "The resolver can throw the following
+    errors" -> which="which errors", np="the resolver", verb="throw", tail="";  "GitHub SIRT
+    carries out the following activities for …" is not asked (its verb has a particle)."""
+    np = parts.get("np") or ""
+    if np and np.split()[0] in ("The", "A", "An", "Each", "Every", "All", "Some", "Any", "Enabling"):
+        np = np[0].lower() + np[1:]  # "the resolver", but "GitHub SIRT", "Node.js APIs"
+    if np and not _plain_subject(np):
+        return None
+    parts["np"] = np
+    noun = (parts.get("noun") or "").strip()
+    parts["which"] = f"which {noun}" if noun else "what"
+    parts["tail"] = ""
+    verb = parts.get("verb") or ""
+    if verb and parts.get("modal") is None:  # present tense: "has" -> "does … have"
+        plural = not np.lower().startswith(("the ", "a ", "an ", "each ", "every ")) and \
+            np.split()[-1].endswith("s") and not np.split()[-1].endswith("ss")
+        if plural:
+            return None  # "Node.js APIs uses" would be no English; "APIs use" has no -s
+        parts["does"] = "does"
+        parts["base"] = {"has": "have", "does": "do", "is": "be"}.get(verb) or (
+            verb[:-3] + "y" if verb.endswith("ies") else
+            verb[:-2] if re.search(r"(?:ch|sh|ss|x|z|o)es$", verb) else verb[:-1])
+    return parts
 
 
 class English(Language):
@@ -1668,7 +1699,7 @@ class English(Language):
         if not rule or not _whole_predicate(rule.predicate) or rule.negative and condition:
             return None  # "you will not violate this if the law requires it" is an exception
         subject, modal, verb = rule.subject, rule.modal, rule.verb
-        if verb in ("exist", "exists", "remain", "remains", "occur", "happen", "apply"):
+        if verb in ("exist", "exists", "occur", "occurs", "happen", "happens", "apply"):
             return None  # "what will a default handle scope do?" / "It will exist" (round 22)
         if rule.predicate.startswith("be able to "):
             verb = "do"  # "may be able to grant" asks "what may X do?"
@@ -1945,9 +1976,8 @@ class English(Language):
             match = re.fullmatch(pattern, rest)
             if match and not re.search(r"\b(?:this|these|that|those|it|they|we|you)\b",
                                        match.group(), re.IGNORECASE):
-                parts = dict(match.groupdict())
-                parts["np"] = parts.get("np", "") and parts["np"][0].lower() + parts["np"][1:]
-                return f"{head}{ask.format(**parts)}"
+                parts = _list_ask_parts(dict(match.groupdict()))
+                return f"{head}{ask.format(**parts)}" if parts else None
         return None
 
     def goal(self, text, heading=False):

@@ -1303,6 +1303,10 @@ def test_a_blank_of_a_borrowed_listing_variable_is_not_asked():
     ("The value may be one of:", "what may the value be?"),
     ("There are three release channels for Rust:", "what are the three release channels for Rust?"),
     ("有害状态大概分为：", "有害状态大概分为哪些？"),
+    ("The resolver can throw the following errors:", "which errors can the resolver throw?"),
+    ("The default resolver has the following properties:",
+     "which properties does the default resolver have?"),
+    ("Some examples of GitHub products are:", "what are some examples of GitHub products?"),
 ])
 def test_a_list_lead_in_that_says_what_it_lists_is_asked_as_a_question(lead_in, asked):
     text = f"# Groups\n{lead_in}\n\n- `modp14` of 2048 bits\n- `modp15` of 3072 bits\n- `modp16` of 4096 bits\n"
