@@ -1634,6 +1634,7 @@ class English(Language):
         "q_list_ask": "According to {doc}, {ask}",
         "q_list_ask_under": 'In the section "{heading}" of {doc}, {ask}',
         "q_list_doc": "Summarize the list at the opening of {doc}.",
+        "q_list_params": "In {doc}, what are the parameters of {entity}?",
         "q_steps": "what are the steps, in order, to {goal}?",
         "q_how": "how do you {goal}?",
         "q_explain": "what is {entity}?",
@@ -3578,6 +3579,9 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
             continue
         if _EN_CONNECTIVE_RE.match(block.lead_in) or re.match(r"^(?:Then|Now|Next)\b", block.lead_in):
             continue  # "the list that follows 'Then on the server'" says what it lists nowhere
+        cleaned = [re.sub(r"(?:[,;]?\s*\b(?:and|or))?[,;，、\s]*$", "", _strip_end(i)) for i in block.items]
+        if any(c.split()[-1:] and c.split()[-1].lower() in _DANGLING_EN for c in cleaned):
+            continue  # "the libuv APIs … available via": the nested list was not kept
         if len(section.lists) > 1 and not block.lead_in.endswith((":", "：")) or \
                 block.lead_in and len(block.lead_in.split()) + len(CJK_RE.findall(block.lead_in)) // 2 < 4:
             continue  # "the list" would not say which one, nor "the list after 'Removal'"
@@ -3585,8 +3589,7 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
         question = _list_question(section, block, lead, lang)
         if not question:
             continue
-        answer = lang.sentence(lang.T["join"].join(
-            re.sub(r"(?:[,;]?\s*\b(?:and|or))?[,;，、\s]*$", "", _strip_end(i)) for i in block.items))
+        answer = lang.sentence(lang.T["join"].join(cleaned))
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
@@ -3634,6 +3637,9 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
         if section.heading == section.doc_title:
             return lang.fmt("q_list", lead=lead, doc=doc)
         return lang.fmt("q_list_under", lead=lead, heading=section.heading, doc=doc)
+    if lang.code == "en" and heading_entity(section.heading) and \
+            all(re.match(r"`\[(?:in|out|in-out)\]", i) for i in block.items):
+        return lang.fmt("q_list_params", entity=heading_entity(section.heading), doc=doc)
     size = sum(len(re.findall(r"[A-Za-z0-9_`]+", i)) + len(CJK_RE.findall(i)) / 2.5
                for i in block.items) / len(block.items)
     if len(section.lists) > 1 or size < 4 or len(section.codes) >= len(block.items):

@@ -1660,3 +1660,19 @@ def test_what_a_thing_will_do_is_not_asked_of_its_existing():
 
 def test_a_chinese_boast_gets_no_count_question():
     assert gsd.LANGUAGES["zh"].quantity("连续 8 年最受欢迎的语言当然不是浪得虚名。", str.lower) is None
+
+
+def test_a_list_of_in_and_out_parameters_is_asked_as_the_api_parameters():
+    text = ("# Node-API\nThe API.\n\n## `napi_throw_error`\n```c\nnapi_status napi_throw_error(napi_env env, "
+            "const char* code, const char* msg);\n```\n\n- `[in] env`: The environment that the API is "
+            "invoked under.\n- `[in] code`: Optional error code to be set on the error.\n- `[in] msg`: C "
+            "string representing the text to be associated with the error.\n")
+    drafts = drafts_under("summarization", text, "`napi_throw_error`")
+    assert drafts and drafts[0].question.endswith("what are the parameters of `napi_throw_error`?")
+
+
+def test_a_list_whose_items_lost_their_nested_lists_is_not_summarized():
+    text = ("# Implications of ABI stability\nAddons use APIs beyond Node-API:\n\n"
+            "- The Node.js C++ APIs available via any of\n- the libuv APIs which are also included with "
+            "Node.js and available via\n- the V8 API available via\n")
+    assert drafts_of("summarization", text) == []
