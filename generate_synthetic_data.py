@@ -1635,6 +1635,7 @@ class English(Language):
         "q_list_ask_under": 'In the section "{heading}" of {doc}, {ask}',
         "q_list_doc": "Summarize the list at the opening of {doc}.",
         "q_list_params": "In {doc}, what are the parameters of {entity}?",
+        "q_list_topic": "What does {doc} say about {topic}?",
         "q_steps": "what are the steps, in order, to {goal}?",
         "q_how": "how do you {goal}?",
         "q_explain": "what is {entity}?",
@@ -3586,7 +3587,7 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
                 block.lead_in and len(block.lead_in.split()) + len(CJK_RE.findall(block.lead_in)) // 2 < 4:
             continue  # "the list" would not say which one, nor "the list after 'Removal'"
         lead = _strip_end(block.lead_in)
-        question = _list_question(section, block, lead, lang)
+        question = _list_question(section, block, lead, lang, corpus)
         if not question:
             continue
         answer = lang.sentence(lang.T["join"].join(cleaned))
@@ -3615,7 +3616,14 @@ def _stated_count(lead_in: str) -> int | None:
     return int(word) if word.isdigit() else _COUNT_WORDS[word]
 
 
-def _list_question(section: Section, block: ListBlock, lead: str, lang: Language) -> str | None:
+# Headings that name a part of a document, not a topic.
+_GENERIC_HEADINGS = frozenset("summary overview introduction intro notes note examples example "
+                              "details background conclusion usage misc miscellaneous other "
+                              "references resources description".split())
+
+
+def _list_question(section: Section, block: ListBlock, lead: str, lang: Language,
+                   corpus: Corpus) -> str | None:
     """The question naming a list by its lead-in and, since lead-ins repeat ("The following
     conditions apply:" under two tiers), by its section; by the section alone only where
     it has one list of real items, not labels ("使用模板；使用渲染函数")."""
@@ -3644,6 +3652,14 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
                for i in block.items) / len(block.items)
     if len(section.lists) > 1 or size < 4 or len(section.codes) >= len(block.items):
         return None  # labels ("使用模板", one per code block that follows) are no content
+    topic = lang.code == "en" and section.heading != section.doc_title and \
+        _heading_topic(section, corpus)
+    if topic and (topic.lower() in _GENERIC_HEADINGS or re.search(
+            r"\b(?:prior|before|after|during|days?|weeks?|months?|years?)\b|-of\b", topic, re.I)):
+        topic = ""  # "say about summary?", "say about two weeks prior?": no topic
+    topic = topic.lower() if topic and topic.isupper() else topic  # "GLOBAL OPTIONS"
+    if topic:  # "What does "Acceptable Formulae" say about shared and static libraries?"
+        return lang.fmt("q_list_topic", topic=topic, doc=doc)
     return lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list_plain",
                     heading=section.heading, doc=doc)
 

@@ -1676,3 +1676,17 @@ def test_a_list_whose_items_lost_their_nested_lists_is_not_summarized():
             "- The Node.js C++ APIs available via any of\n- the libuv APIs which are also included with "
             "Node.js and available via\n- the V8 API available via\n")
     assert drafts_of("summarization", text) == []
+
+
+def test_a_list_without_a_lead_in_is_asked_what_the_document_says_about_its_heading():
+    text = ("# Acceptable Formulae\nWhat the core tap accepts.\n\n## Shared and static libraries\n"
+            "- Shared libraries are preferred when upstream can build either kind\n- A formula may "
+            "install both kinds when dependents need the static ones\n- Static-only builds need a "
+            "stated reason in the pull request\n")
+    drafts = drafts_under("summarization", text, "Shared and static libraries")
+    assert drafts and drafts[0].question == ('What does "Acceptable Formulae" say about shared and '
+                                             'static libraries?'), drafts
+    # a guard: a heading that names a part of the document is no topic
+    summary = drafts_under("summarization", text.replace("Shared and static libraries", "Summary"),
+                           "Summary")
+    assert summary and "say about" not in summary[0].question
