@@ -2832,6 +2832,7 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
+            and not re.fullmatch(r"[（(][^（）()]*[)）][。.]?", f.text)  # "（第 4 章会更全面地解释引用。）"
             and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: earlier(w, n), section)]
 
 
@@ -3718,6 +3719,13 @@ def _an_event(split: Split, lang: Language, section: Section) -> bool:
                               lang.code == "en" and not _EN_FINITE_RE.search(main)):
         return False  # a trailing condition may bind a last part or a relative clause only
         # ("adds a context that will be used if ..."), or mean "whether" ("determines if")
+    if not split.leading and re.search(r"\bonly\b", main):
+        return False  # "`encoding` is only relevant when `chunk` is a string": the sole case,
+        # not what happens in it (round 23)
+    if re.search(r"\b(?:familiar with|new to|coming from|come from|used to|recall|remember)\b",
+                 clause):
+        return False  # "if you're familiar with an object-oriented language": the reader's
+        # background, no situation (round 23)
     if re.match(r"^(?:[^,]{1,30},\s*)*(?:or|and) ", main):
         return False  # "If it ends with `break`, `throw`, or `return`, ...": cut inside a list
     if re.search(r"\b(?:is|are)(?: not|n't)\b", main):
@@ -4023,8 +4031,14 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
         if at < 0 or text.lower().count(term.lower()) != 1 or len(term) > 60 or \
                 set(_word_bag(term)) & title or term.strip("`").lower() in section.doc_title.lower():
             continue  # the question names the document: "填空（《哈希 map …》）：___ map …"
-        if re.fullmatch(r"`(?:'[^']{0,3}'|\"[^\"]{0,3}\"|-?\d+(?:\.\d+)?)`", term):
-            continue  # "Rust can tell that ___ is within the range": `'c'` of the listing
+        listing = bool(section.codes) and not heading_entity(section.heading)
+        if re.fullmatch(r"`(?:'[^']{0,3}'|-?\d+(?:\.\d+)?)`", term) or listing and \
+                re.fullmatch(r"`\"[^\"]*\"`", term) or re.search(
+                r"(?:例如|比如|譬如|such as|e\.g\.|\blike)[，,:：]?\s*(?:修改为|改为|改成)?\s*$",
+                text[:max(0, text.lower().find(term.lower()))], re.IGNORECASE):
+            continue  # "Rust can tell that ___ is within the range": `'c'` of the listing;
+            # "uses ___ as its query" (`"rUsT"`) beside a listing, "例如修改为 ___": a value of
+            # an example (a quoted name is Node's way to write an event or a field: `'exit'`)
         if lang.code == "en" and re.match(r"\w", text[at + len(term):at + len(term) + 1] or " ") \
                 or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum()):
             continue  # part of a longer word

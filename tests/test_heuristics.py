@@ -1690,3 +1690,27 @@ def test_a_list_without_a_lead_in_is_asked_what_the_document_says_about_its_head
     summary = drafts_under("summarization", text.replace("Shared and static libraries", "Summary"),
                            "Summary")
     assert summary and "say about" not in summary[0].question
+
+
+@pytest.mark.parametrize("text", [
+    "# `outgoingMessage.write()`\nThe `encoding` argument is only relevant when `chunk` is a string.\n",
+    "# Using structs\nIf you’re familiar with an object-oriented language, a struct is like an "
+    "object’s data attributes.\n",
+])
+def test_a_sole_case_or_the_readers_background_is_no_situation(text):
+    assert drafts_of("hypothetical", text) == []
+
+
+@pytest.mark.parametrize("text, example", [
+    ("# Case-insensitive search\n```rust\nlet query = \"rUsT\";\n```\n\nThe new test for the "
+     "case-insensitive search uses `\"rUsT\"` as its query.\n", '`"rUsT"`'),
+    ("# cargo test\n大家还可以尝试修改下测试函数的名称，例如修改为 `exploration`，看看运行结果将如何变化。\n",
+     "`exploration`"),
+])
+def test_a_blank_over_an_example_value_is_not_asked(text, example):
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if d.answer == example]
+
+
+def test_a_sentence_in_brackets_is_no_fact():
+    assert "（第 4 章会更全面地解释引用。）" not in fact_texts(
+        "# 接收用户输入\n`&` 表示这个参数是一个引用。（第 4 章会更全面地解释引用。）\n")
