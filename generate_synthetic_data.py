@@ -2855,8 +2855,10 @@ def _repeats_previous_noun(fact: Fact, earlier: Callable[[str], bool], section: 
     after "the `edition` key" (graded round 15), "Pass the helper directly ..." after
     "Homebrew provides helpers for Cabal, Cargo, ..." (which helper? round 16), "The prior
     approval may be ..." a paragraph after the approval rules (round 18)."""
-    text = re.sub(r"^(?:If|When|Once|Unless|After|Before|While|Until)\b[^,]{2,80}, (?=[Tt]he )", "",
+    text = re.sub(r"^(?:(?:If|When|Once|Unless|After|Before|While|Until)\b[^,]{2,80}|"
+                  r"(?:For|By|In|On|At|With|Under)\b[^,]{2,40}), (?=[Tt]he )", "",
                   fact.text)  # "Once a message arrives, the future will ...": which future?
+    # "For security reasons, the call will throw …": which call? (round 24)
     if section.language == "en" and LANGUAGES["en"].is_instruction(text):
         text = text.split(" ", 1)[-1]  # "Pass the helper directly ...": the verb's object
     found = _THE_START_RE.match(text)
@@ -3534,6 +3536,10 @@ def gen_cause_effect(section: Section, corpus: Corpus) -> list[Draft]:
             continue  # a question that copies a long sentence is no question a person asks
         if split and re.search(r"结果|输出|打印|\b(?:output|result|prints?|printed)\b", split.main):
             continue  # "why is the result `[object Object]1`?" needs the example it ran
+        if split and re.search(r"\b(?:different|similar|simpler|easier|harder|better|worse|faster|"
+                               r"slower)\b", split.main) and not re.search(
+                                   r"\b(?:than|from|to)\b", split.main):
+            continue  # "why is the process a bit different?": different from what? (round 24)
         if split and split.marker in ("so that", "in order to") and (
                 lang.is_instruction(split.main) or re.search(r"\b(?:is|are)\b", split.main)):
             continue  # "write the API so that ..." says how to write it, not why
@@ -4255,6 +4261,7 @@ _UNRESOLVED_RE = re.compile(
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)|"
+    r"\b[Tt]his(?=\s*[?.,;:!]|$)|"  # "what happens if Rust did this?" (round 24)
     r"(?:与|随|为|使|将|对|把|令)之(?![前后间外内上下中一际所])|"  # "与之等价的路径": equal to what?
     r"另(?:外)?[两几二三][个种]|其余的|剩下的")  # "另两个方法": the other two of which?
 

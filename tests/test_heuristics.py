@@ -1714,3 +1714,20 @@ def test_a_blank_over_an_example_value_is_not_asked(text, example):
 def test_a_sentence_in_brackets_is_no_fact():
     assert "（第 4 章会更全面地解释引用。）" not in fact_texts(
         "# 接收用户输入\n`&` 表示这个参数是一个引用。（第 4 章会更全面地解释引用。）\n")
+
+
+def test_a_question_ending_on_this_does_not_stand_alone():
+    docs, _ = corpus_of("# Ownership\nHeap data is not copied.\n")
+    assert not gsd.self_contained("What would happen if Rust did this?", docs[0].sections[0])
+
+
+def test_a_comparison_without_what_it_compares_to_gets_no_why_question():
+    text = ("# Separating Modules into Different Files\nThe process is a bit different because "
+            "`hosting` is a child module of `front_of_house`, not of the root module.\n")
+    assert not [d for d in drafts_of("cause_effect", text) if "different" in d.question]
+
+
+def test_the_call_after_an_opening_phrase_points_back_like_the_call_at_the_start():
+    texts = fact_texts("# Permissions\nA WASI call needs a flag. For security reasons, the call "
+                       "will throw an `ERR_ACCESS_DENIED` unless the flag is passed.\n")
+    assert texts and not [t for t in texts if t.startswith("For security reasons")], texts
