@@ -1318,7 +1318,8 @@ perform permit place prevent print process produce protect provide publish read 
 record reduce register reject release remove rename replace report represent request
 require reserve reset resolve restrict retain return review run save select send serve set
 share show sort specify start stop store submit support take throw track transfer trigger
-update upgrade use validate verify watch wrap write yield""".split())
+update upgrade use validate verify watch wrap write yield prefer avoid favor favour consider
+choose pick treat leave put""".split())
 _EN_PREPOSITIONS = frozenset("to with from on for into in about at by of over under".split())
 # Modal phrases with an auxiliary: (question auxiliary, the words after the subject, the
 # plural form): "needs to" -> "what does X need to do?", "They need to".
@@ -2054,7 +2055,7 @@ _ZH_MEASURES = ("个", "个小时", "种", "条", "次", "天", "小时", "分�
 _ZH_AMOUNT_RE = re.compile(
     rf"(?<![第A-Za-z0-9_.{_ZH_NUMERAL}])(?<!第 )(?P<number>\d+(?:\.\d+)?|(?!一(?![{_ZH_NUMERAL}]))"
     rf"[{_ZH_NUMERAL}]+)\s?(?P<unit>{'|'.join(sorted(_ZH_MEASURES, key=len, reverse=True))}|"
-    rf"%|KB|MB|GB|TB|ms|MiB|GiB)")
+    rf"%|KB|MB|GB|TB|ms|MiB|GiB)(?!年)")  # "十周年" is an anniversary, not ten weeks (round 25)
 # Obligations and prohibitions only: "可以" and "能够" as often say "can be divided into".
 _ZH_MODALS = ("必须", "应当", "应该", "需要", "不得", "不能", "不可以", "不应该", "不要", "禁止")
 _ZH_RULE_RE = re.compile(rf"^(?P<subj>[^，,。；：:！？“”\"]{{1,16}}?)(?P<modal>{'|'.join(_ZH_MODALS)})"
@@ -3693,6 +3694,14 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
         answer = lang.sentence(split.main)
         if not self_contained(answer, section):
             continue
+        if lang.code == "en" and not heading_entity(section.heading) and \
+                re.search(r"`[^`]+`", split.main) and "`" not in split.clause:
+            continue  # "what happens if an error occurs?" / "The `?` operator will return
+            # early …": the question never names what the answer is about (rounds 23, 25)
+        if set(content_words(answer)) - {"event", "emitted", "emit", "called", "fired",
+                                         "triggered"} <= set(content_words(question)):
+            continue  # "what happens when the worker comes `'online'`?" / "The `'online'` event
+            # is emitted": the question holds the answer (round 25)
         drafts.append(Draft(lang.frame(section, question, answer), answer,
                             lang.steps(section, section.heading, fact.text, lang.fmt(
                                 "why_condition", condition=lang.condition_text(split)))))
@@ -4262,6 +4271,7 @@ _UNRESOLVED_RE = re.compile(
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)|"
     r"\b[Tt]his(?=\s*[?.,;:!]|$)|"  # "what happens if Rust did this?" (round 24)
+    r"上面|(?:下面|前面|之前)的?(?:代码|例子|示例|程序)|(?:正确|错误)(?:的)?代码|"  # "上面代码会打印 ___"
     r"(?:与|随|为|使|将|对|把|令)之(?![前后间外内上下中一际所])|"  # "与之等价的路径": equal to what?
     r"另(?:外)?[两几二三][个种]|其余的|剩下的")  # "另两个方法": the other two of which?
 

@@ -1731,3 +1731,24 @@ def test_the_call_after_an_opening_phrase_points_back_like_the_call_at_the_start
     texts = fact_texts("# Permissions\nA WASI call needs a flag. For security reasons, the call "
                        "will throw an `ERR_ACCESS_DENIED` unless the flag is passed.\n")
     assert texts and not [t for t in texts if t.startswith("For security reasons")], texts
+
+
+def test_an_instruction_with_an_exception_is_not_asked_whether_it_always_holds():
+    text = ("# Prose style\nPrefer Markdown over other markup formats unless the tool that renders "
+            "the page needs another one.\n")
+    assert not [d for d in drafts_of("critical_analysis", text) if "always true that prefer" in d.question]
+
+
+def test_a_situation_that_never_names_what_the_answer_is_about_is_not_asked():
+    text = ("# The question mark operator shortcut\nIf an error occurs, the `?` operator will return "
+            "early out of the whole function.\n")
+    assert drafts_of("hypothetical", text) == []
+
+
+def test_a_chinese_anniversary_is_no_count_of_weeks():
+    assert gsd.LANGUAGES["zh"].quantity("Rust 1.0 十周年🎉", str.lower) is None
+
+
+def test_a_question_on_the_code_above_does_not_stand_alone():
+    docs, _ = corpus_of("# 全模式列表\n模式有很多种。\n")
+    assert not gsd.self_contained("填空：上面代码会打印 ___。", docs[0].sections[0])
