@@ -4225,13 +4225,13 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
     """The heuristic QA pairs of one document. A type gets at most its quota per section;
     a slot that a section has no honest pattern for moves on to the next section of the
     document, and slots still open at the end go back to the earlier sections that had
-    no slot of the type; what is open after that is the shortfall. A section still without
-    a pair then gets one of a type it was not asked for, where it has an honest candidate:
-    the shares are a plan, and an empty section is a loss to the user. The seed picks which
-    candidates are used where a section has more than it needs; true/false statements are
-    asked with the verdict chosen fewer times so far (`verdicts`: over the run's documents,
-    since a policy folder's fifty documents of one or two statements each are too small to
-    balance alone)."""
+    no slot of the type; what is open after that is the shortfall. (A section still without
+    a pair gets none: the candidates of types it was not asked for were wrong or
+    context-bound in 7 of 15 graded pairs, rounds 23-25.) The seed picks which candidates
+    are used where a section has more than it needs; true/false statements are asked with
+    the verdict chosen fewer times so far (`verdicts`: over the run's documents, since a
+    policy folder's fifty documents of one or two statements each are too small to balance
+    alone)."""
     pending: Counter = Counter()
     asked: set[tuple[str, str]] = set()  # (section key, type) already asked
     taken: dict[str, set[str]] = defaultdict(set)  # answers given, by section key
@@ -4255,14 +4255,6 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
                                  taken[section.key], verdicts)
                 pending[question_type] -= len(chosen)
                 yield from chosen
-    for section in (s for s in document.sections if s.facts and not taken[s.key]):
-        # a section the shares left with no pair gets one, of the first type not asked of it
-        # that has an honest candidate (a type asked of it had none)
-        for question_type in (t for t in QUESTION_TYPES if (section.key, t) not in asked):
-            chosen = _chosen(section, question_type, 1, corpus, seed, taken[section.key], verdicts)
-            if chosen:
-                yield from chosen
-                break
 
 
 _UNRESOLVED_RE = re.compile(
