@@ -2594,7 +2594,8 @@ class Draft:
     steps: tuple[str, ...]
     related: tuple[Section, ...] = ()
     key: tuple[str, ...] = ()
-    flipped: "Draft | None" = None  # a true/false statement asked with the other verdict
+    verdict: bool | None = None  # a true/false statement's: whether it is true
+    flipped: "Draft | None" = None  # the same statement asked with the other verdict
 
 
 def heading_entity(heading: str) -> str:
@@ -4091,6 +4092,7 @@ def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draf
     changed = lang.falsified(text)
     if not changed:
         return None  # a statement that could not be made false is not asked as true either
+
     def draft(truth: bool) -> Draft:
         statement = text if truth else changed[0]
         first = statement.split(" ", 1)[0]
@@ -4099,7 +4101,7 @@ def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draf
         why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=changed[2], old=changed[1])
         return Draft(lang.fmt("q_true_false", doc=lang.title(section), statement=statement),
                      lang.fmt("a_true" if truth else "a_false", text=text, heading=section.heading),
-                     lang.steps(section, section.heading, text, why))
+                     lang.steps(section, section.heading, text, why), verdict=truth)
     return dataclasses.replace(draft(truth), flipped=draft(not truth))
 
 
@@ -4133,7 +4135,7 @@ def _row_statement(section: Section, lang: Language, table: Table, row, other, t
     return Draft(lang.fmt("q_true_false", doc=lang.title(section),
                           statement=lang.sentence(said)[:1].lower() + lang.sentence(said)[1:]),
                  lang.fmt("a_true" if truth else "a_false", text=fact, heading=section.heading),
-                 lang.steps(section, row[0], fact, why))
+                 lang.steps(section, row[0], fact, why), verdict=truth)
 
 
 @question_type("contextual_ambiguity", "hard", 5, (
@@ -4383,19 +4385,13 @@ def _balanced(draft: Draft, verdicts: Counter) -> Draft:
     """A true/false statement with the verdict chosen fewer times so far (`verdicts`,
     updated): the sections' random picks over statements in turns left GitHub's policies
     40 % true at one seed, 52 % at the next."""
-    verdict = _verdict(draft)
+    verdict = draft.verdict
     if verdict is not None and draft.flipped and verdicts[verdict] > verdicts[not verdict]:
         draft, verdict = draft.flipped, not verdict
     if verdict is not None:
         verdicts[verdict] += 1
     return draft
 
-
-def _verdict(draft: Draft) -> bool | None:
-    """Whether a true/false statement's answer is true; None for any other draft."""
-    if draft.key or not draft.answer.startswith(("True. ", "False. ", "正确。", "错误。")):
-        return None
-    return draft.answer.startswith(("True. ", "正确。"))
 
 # =============================================================================
 # 8. Review: grounding, question form, duplicates (pure)
