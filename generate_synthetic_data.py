@@ -2108,6 +2108,8 @@ _ZH_DENIAL_RE = re.compile(
 # "若编译器发现…都不适用", "语句会执行一些操作但是不会…".
 _ZH_CLAUSE_IN_SUBJECT_RE = re.compile(r"是|会|能|可以|要|表明|说明|认为|发现|知道|觉得|达到|声明|"
                                       r"执行|但|而|若|如果|假如|一旦|只要|由于|因为|虽然|即使|当|了|着|过")
+# A bracketed aside, in either script: "发布通道（release channel）" -> "发布通道"
+_BRACKETED_RE = re.compile(r"\s*(?:（[^（）]*）|\([^()]*\))")
 # A list's lead-in that says what the items are: an optional scope ("在 Rust 中，"), a subject,
 # a verb of containing or dividing, and what is counted ("以下几种特点", "两类").
 _ZH_LIST_LEAD_RE = re.compile(
@@ -2446,7 +2448,7 @@ class Chinese(Language):
         """ "有害状态大概分为：" -> "有害状态大概分为哪些？";  "泛型组件支持两种使用方式：" ->
         "泛型组件支持哪两种使用方式？";  "在 Rust 中，所有的类型可以分为两类：" -> "在 Rust
         中，所有的类型可以分为哪两类？" """
-        lead = re.sub(r"\s*(?:（[^（）]*）|\([^()]*\))", "", lead)  # "发布通道（release channel）"
+        lead = _BRACKETED_RE.sub("", lead)  # "发布通道（release channel）"
         match = _ZH_LIST_LEAD_RE.fullmatch(lead)
         if not match or not self._subject_ok(re.sub(r"^所有的?", "", match["subj"])) or \
                 match["subj"].endswith("没"):
@@ -3618,7 +3620,7 @@ def _stated_count(lead_in: str) -> int | None:
                       r"[a-z-]+(?:\s+(?:for|of|in)\s+[\w` -]+)?[:：]$|"
                       r"(?<![第\d.])(?<!第 )([两二三四五六七八九十]|\d+)\s?(?:大类|种|类|个|点|条|项|部分|方面)"
                       r"[\u4e00-\u9fff]{0,6}[:：]$",
-                      re.sub(r"\s*(?:（[^（）]*）|\([^()]*\))", "", lead_in.strip()), re.IGNORECASE)
+                      _BRACKETED_RE.sub("", lead_in.strip()), re.IGNORECASE)
     if not match:
         return None
     word = (match[1] or match[2]).lower()
