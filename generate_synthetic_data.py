@@ -352,6 +352,7 @@ class Section:
     tables: tuple[Table, ...] = ()
     codes: tuple[CodeBlock, ...] = ()
     language: str = ""  # detect_language of its prose: "en", "zh", ... or "" (unknown)
+    emphasized: frozenset[str] = frozenset()  # its prose's bold or italic phrases (_emphasized)
 
     @cached_property
     def key(self) -> str:
@@ -793,7 +794,7 @@ def _inline_parts(token) -> tuple[str, str, bool]:
                 "".join(c.content for c in children[close + 1:] if c.type == "text").strip():
             label, children = _strip_end(inner.strip()), children[close + 1:]
     depth = 0
-    for child in children:
+    for at, child in enumerate(children):
         if child.type == "link_open":
             depth += 1
         elif child.type == "link_close":
@@ -801,6 +802,9 @@ def _inline_parts(token) -> tuple[str, str, bool]:
         elif child.type in ("text", "code_inline", "image"):
             text = f"`{child.content}`" if child.type == "code_inline" else \
                 re.sub(r"\[\^[^\]\s]+\]", "", child.content)  # a footnote mark "[^1]"
+            if child.type == "text":  # "*`formula`*e": stars CommonMark leaves as text
+                text = text[int(at >= 2 and _starred_code(children, at - 2)):]
+                text = text[:-1] if _starred_code(children, at) else text
             parts.append(text)
             if text.strip():
                 if depth or child.type == "image":
@@ -809,7 +813,56 @@ def _inline_parts(token) -> tuple[str, str, bool]:
                     plain += 1
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
-    return label, normalize_space("".join(parts)), bool(linked) and not plain
+        elif child.type in ("em_open", "em_close", "strong_open", "strong_close"):
+            parts.append("\x00")  # where emphasis was: see below
+    # "集成测试 **就可以** 通过": spaces Chinese writers put around emphasis go with it
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s*\x00\s*(?=[\u4e00-\u9fff])", "", "".join(parts))
+    return label, normalize_space(text.replace("\x00", "")), bool(linked) and not plain
+
+
+def _emphasized(token) -> list[str]:
+    """The phrases an inline token sets in bold or italics, each with the Chinese
+    characters just around it, so that a check can tell this place from the same word
+    elsewhere: "被称为 **静态**（*static*）变量" -> ["称为\x00静态\x00（", "（\x00static\x00）"]."""
+    found, depth, parts, before = [], 0, [], ""
+    children = list(token.children or ())
+    for at, child in enumerate(children):
+        if child.type in ("em_open", "strong_open"):
+            if not depth:
+                parts = []
+                before = children[at - 1].content if at and children[at - 1].type == "text" else ""
+            depth += 1
+        elif child.type in ("em_close", "strong_close") and depth:
+            depth -= 1
+            phrase = normalize_space("".join(parts))
+            if not depth and phrase:
+                after = children[at + 1].content if at + 1 < len(children) and \
+                    children[at + 1].type == "text" else ""
+                left = re.search(r"[\u4e00-\u9fff，。、：；（“]{0,2}$", before.rstrip()).group()
+                right = re.match(r"[\u4e00-\u9fff，。、：；）”]{0,2}", after.lstrip()).group()
+                found.append(f"{left}\x00{phrase}\x00{right}")
+        elif depth and child.type == "text":
+            parts.append(child.content)
+        elif depth:
+            depth, parts = 0, []  # code or a link inside: no plain term
+    return found
+
+
+def _marked_here(term: str, text: str, section: "Section") -> bool:
+    """Whether the sentence holds `term` where the writer set it in bold or italics (an
+    English name in brackets after it is part of the term: "静态（static）")."""
+    term = _BRACKETED_RE.sub("", term)
+    return any(mark.split("\x00")[1] == term and mark.replace("\x00", "") in text
+               for mark in section.emphasized)
+
+
+def _starred_code(children: list, at: int) -> bool:
+    """Whether children[at] ends in a "*" that, with one opening the text two tokens on,
+    wraps the code span between them: "for *`formula`*e" is emphasis CommonMark leaves
+    as text because a letter follows the closing star."""
+    return at + 2 < len(children) and children[at + 1].type == "code_inline" and \
+        children[at].content.endswith("*") and children[at + 2].type == "text" and \
+        children[at + 2].content.startswith("*")
 
 
 def _block_end(tokens: list, start: int) -> int:
@@ -963,6 +1016,7 @@ class _SectionBuilder:
         self.lists: list[ListBlock] = []
         self.tables: list[Table] = []
         self.codes: list[CodeBlock] = []
+        self.emphasized: set[str] = set()
         self.lead_in = ""
         self._list_group: int | None = None
         self._list_items: list[str] = []
@@ -979,6 +1033,7 @@ class _SectionBuilder:
                 label, text, only_links = _inline_parts(inline)
                 if not only_links:
                     self._add_prose(text, label)
+                    self.emphasized.update(_emphasized(inline))
         elif unit.kind == "html_text":
             for text in unit.tokens:
                 self._add_prose(text, "")
@@ -1040,7 +1095,8 @@ class _SectionBuilder:
     def finish(self) -> dict:
         self._close_list()
         return dict(facts=tuple(self.facts), paragraphs=tuple(self.paragraphs),
-                    lists=tuple(self.lists), tables=tuple(self.tables), codes=tuple(self.codes))
+                    lists=tuple(self.lists), tables=tuple(self.tables), codes=tuple(self.codes),
+                    emphasized=frozenset(self.emphasized))
 
 
 def _list_item_texts(tokens: tuple, root: str) -> list[tuple[str, str]]:
@@ -1413,6 +1469,9 @@ def _en_third_person(base: str) -> str:
 
 
 _EN_VERB_FORMS = {_en_third_person(b): b for b in _EN_VERB_BASES}
+# Verbs whose object can be a "when"/"if" clause: "checks whether", "decides when".
+_EN_CLAUSE_OBJECT_VERBS = frozenset("checks determines decides controls specifies indicates "
+                                    "shows tells says describes defines detects".split())
 
 
 def _en_gerund_base(word: str) -> str | None:
@@ -1755,6 +1814,10 @@ class English(Language):
         if re.match(r"^(?:you|us|them|him|her|users?|customers?|partners?)\s+(?:a|an|the|some|any|"
                     r"access|permission)\b|^(?:it|them|this|that|and|or|but|us|you|me|him|her)\b", obj, re.IGNORECASE):
             return None  # "grants you a limited right": the answer would start at "you"
+        if re.match(r"(?:when|whenever|if|unless|while|because|since|after|before|until|once)\b",
+                    obj, re.IGNORECASE) and verb not in _EN_CLAUSE_OBJECT_VERBS:
+            return None  # "The Personal Data GitHub processes when you use ... depends on":
+            # the verb has no object; often it ends a relative clause and the main verb follows
         aux = "does" if (match["neg"] or "").startswith("does") or (
             not negative and verb != base) else "do"
         first = obj.split()[0].lower()
@@ -2482,6 +2545,12 @@ class Chinese(Language):
         terms += re.findall(r"“([^”]{2,12})”|「([^」]{2,12})」", text) and [
             a or b for a, b in re.findall(r"“([^”]{2,12})”|「([^」]{2,12})」", text)]
         terms += [t for t in defined if t in text]
+        marked = {mark.split("\x00")[1] for mark in section.emphasized}
+        for term in sorted(t for t in marked if _zh_marked_term(t) and _marked_here(t, text, section)
+                           and len(CJK_RE.findall(text.replace(t, ""))) >= 8):
+            gloss = re.search(re.escape(term) + r"\s?(?:（[A-Za-z][^（）]*）|\([A-Za-z][^()]*\))", text)
+            terms.append(gloss.group() if gloss else term)  # "静态（static）": the English
+            # name would give the blank away
         terms += [m.group() for m in _ZH_AMOUNT_RE.finditer(text)]
         heading = re.sub(r"[^\u4e00-\u9fff]", "", section.heading)
         for size in range(min(6, len(heading)), 1, -1):
@@ -2492,6 +2561,15 @@ class Chinese(Language):
                 terms += found[:1]
                 break
         return terms
+
+
+def _zh_marked_term(text: str) -> bool:
+    """Whether a phrase a Chinese writer set in bold is a term to blank ("静态", "单态化"),
+    not a word stressed ("十分", "都会", "可以", "并不总是", "多个") or a clause
+    ("表达式总要返回值")."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,6}", text)) and \
+        not re.search(r"[是了要会能可都总不没并很也就还在把被让使得着过从]", text) and \
+        not text.startswith(("多", "十分", "非常", "一", "两", "几", "所有", "每", "最"))
 
 
 # The languages the heuristics write in, by detect_language's code. A section in any other
@@ -2796,6 +2874,14 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"接着|然后|接下来|现在|下面|考虑|最后|答案是)")
 
 
+# A sentence that promises what a later part of the text shows: "You'll see why the
+# `Option<T>` is necessary in a bit." states nothing a reader can check (round 27).
+_SIGNPOST_RE = re.compile(r"\b(?:[Yy]ou|[Ww]e)(?:['’]ll| will) (?:soon |later )?(?:see|learn|discuss|"
+                          r"explain|cover|explore|look at|talk about|get to)\b|\bin a (?:bit|moment|"
+                          r"minute)\b|\blater in (?:this|the) (?:chapter|section|book)\b|稍后|后面会|"
+                          r"后续章节|下一章|下一节|接下来的章节")
+
+
 # A sentence that qualifies the one before it: the one before is only half the truth alone.
 _CAVEAT_START = re.compile(r"^(?:(?:However|But|Otherwise|If not|Unless|Except|Note that|"
                            r"Alternatively|In that case|That said|Still|Even so|Nevertheless|"
@@ -2835,6 +2921,7 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
+            and not _SIGNPOST_RE.search(f.text)  # "You'll see why … in a bit."
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
             and not re.fullmatch(r"[（(][^（）()]*[)）][。.]?", f.text)  # "（第 4 章会更全面地解释引用。）"
             and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: earlier(w, n), section)]
@@ -4051,15 +4138,20 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
             continue  # the question names the document: "填空（《哈希 map …》）：___ map …"
         listing = bool(section.codes) and not heading_entity(section.heading)
         if re.fullmatch(r"`(?:'[^']{0,3}'|-?\d+(?:\.\d+)?)`", term) or listing and \
-                re.fullmatch(r"`\"[^\"]*\"`", term) or re.search(
+                re.fullmatch(r"`\"[^\"]*\"`|`</?(?:div|span|p|a|ul|ol|li|button|input|img|h[1-6])"
+                             r"(?:\s[^`]*)?>`", term) or re.search(
                 r"(?:例如|比如|譬如|such as|e\.g\.|\blike)[，,:：]?\s*(?:修改为|改为|改成)?\s*$",
                 text[:max(0, text.lower().find(term.lower()))], re.IGNORECASE):
             continue  # "Rust can tell that ___ is within the range": `'c'` of the listing;
+            # "如果 ___ 在一秒后才挂载" (`<div>`): a plain element of the example (round 27);
             # "uses ___ as its query" (`"rUsT"`) beside a listing, "例如修改为 ___": a value of
             # an example (a quoted name is Node's way to write an event or a field: `'exit'`)
         if lang.code == "en" and re.match(r"\w", text[at + len(term):at + len(term) + 1] or " ") \
-                or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum()):
-            continue  # part of a longer word
+                or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum() and
+                    not _marked_here(term, text, section)):
+            continue  # part of a longer word (emphasis marks where a Chinese term starts)
+        if not term.startswith("`") and text[at - 1:at] == "`" == text[at + len(term):][:1]:
+            continue  # a heading word that is a whole code span: "`___`e" for "`formula`e"
         blanked = text[:at] + "___" + text[at + len(term):]
         pieces = [p for p in re.split(r"[\W_]+", term.lower()) if len(p) >= 3]
         if set(_word_bag(term)) & set(_word_bag(blanked)) or (

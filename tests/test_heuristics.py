@@ -730,6 +730,60 @@ def test_an_object_with_a_second_predicate_is_no_answer():
     assert not [d for d in drafts_of("fact_based", text) if "delete" in d.question]
 
 
+@pytest.mark.parametrize("text", [
+    # an object relative clause ("the data [that] GitHub processes"), then the real verb
+    "# GitHub General Privacy Statement\n## Personal Data We Collect\nThe Personal Data GitHub "
+    "processes when you use the Services depends on how you interact with our Services and the "
+    "features you use.",
+    "# Lumora Scanner Guide\n## Scans\nThe Scan Data Lumora keeps when you scan a page "
+    "depends on the scan mode and the paper size you choose.",
+])
+def test_a_verb_followed_by_a_subordinate_clause_has_no_object_to_ask(text):
+    # "what does the Personal Data GitHub process?" -> "When you use the Services depends on ..."
+    # (round 27): a verb with a when-clause after it has no object a "what" can ask for
+    assert not [d for d in drafts_of("fact_based", f"{text}\n") if d.answer.startswith("When")]
+
+
+def test_a_heading_word_inside_a_code_span_is_not_blanked():
+    text = ("# Manual\n## `fetch` `formula`\nDownload the source packages for `formula`e and "
+            "the binaries for every cask listed.\n")
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if "`___`" in d.question]
+
+
+@pytest.mark.parametrize("text", [
+    "# Defining `Post`\nThe `state` field holds a boxed `State` value. You’ll see why the "
+    "`Option<T>` is necessary in a bit.",
+    "# 延迟解析\n目标元素的挂载时机很重要。稍后我们会看到为什么 `defer` 属性能解决这个问题。",
+])
+def test_a_sentence_that_promises_a_later_explanation_is_no_fact(text):
+    section = parse(f"{text}\n").sections[0]
+    kept = [f.text for f in gsd._sentence_facts(section, gsd.Corpus([parse(f"{text}\n")]))]
+    assert kept and not [t for t in kept if "Option" in t or "defer" in t], kept
+
+
+def test_a_plain_html_element_of_the_example_is_not_blanked():
+    text = ("# Teleport\n## 延迟解析的 Teleport\n请注意，目标元素必须与 Teleport 在同一个挂载/更新周期内渲染，"
+            "即如果 `<div>` 在一秒后才挂载，Teleport 仍然会报错。\n\n```\n<div id=\"container\"></div>\n```\n")
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if d.answer == "`<div>`"]
+
+
+def test_a_chinese_term_the_writer_sets_in_bold_is_blanked_with_its_english_name():
+    text = "# 不安全 Rust\n## 访问静态变量\n全局变量在 Rust 中被称为 **静态**（*static*）变量。\n"
+    blanks = [d for d in drafts_of("true_false_fill_blank", text) if "___" in d.question]
+    assert [(d.answer, "static" in d.question) for d in blanks] == [("静态（static）", False)]
+
+
+@pytest.mark.parametrize("text", [
+    "# 稳定性\n作为一个语言，Rust **十分** 注重代码的稳定性，升级版本不会破坏现有的代码。\n",  # stress
+    "# 借用\n通过 **引用** 访问数据时不会转移所有权。第 15 章会更深入的讨论解引用强制转换的细节。\n",
+])
+def test_a_stressed_word_or_the_same_word_elsewhere_is_not_blanked(text):
+    # "Rust ___注重代码的稳定性" (十分) blanks an adverb; "解___强制转换" (引用) blanks the
+    # bold word where it is part of another word
+    assert not [d for d in drafts_of("true_false_fill_blank", text)
+                if "解___" in d.question or d.answer == "十分"]
+
+
 def test_a_first_step_is_no_answer_to_the_whole_how():
     text = ("# 依赖覆盖\n为了修复 `uuid` 的问题，首先需要将 `uuid` 的源码克隆到本地，如下所示：\n\n```\ngit clone "
             "https://example.com/uuid\n```\n")

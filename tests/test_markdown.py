@@ -205,6 +205,23 @@ def test_code_spans_keep_their_backticks():
         "Call `fs.readFile()` with a path."]
 
 
+def test_emphasis_stars_around_a_code_span_inside_a_word_are_dropped():
+    # "*`formula`*e" (Homebrew's manpage): CommonMark keeps the stars as text, since the
+    # closing one is followed by a letter; a reader sees "`formula`e", not markup (round 24)
+    assert facts_of("# Fetch\nDownload sources for *`formula`*e and *`cask`*s now.\n") == [
+        "Download sources for `formula`e and `cask`s now."]
+    assert facts_of("# Ops\nThe `a*` and `*b` spans keep their own stars here.\n") == [
+        "The `a*` and `*b` spans keep their own stars here."]
+
+
+def test_spaces_around_chinese_emphasis_go_with_the_emphasis():
+    # "集成测试 就可以 通过" read as broken text to a Chinese reader (round 27)
+    assert facts_of("# 测试\n通过这种结构，集成测试 **就可以** 通过 `use` 导入库中的功能。\n") == [
+        "通过这种结构，集成测试就可以通过 `use` 导入库中的功能。"]
+    assert facts_of("# 语言\n这本书使用 **Rust** 编写全部的示例程序。\n") == [
+        "这本书使用 Rust 编写全部的示例程序。"]
+
+
 def test_title_is_front_matter_then_first_h1_then_first_heading_then_file_name():
     assert parse("---\ntitle: Guide\n---\n## Part\nSome text is here.\n").title == "Guide"
     assert parse("## Installation\nSome text is here.\n# Later\nMore text.\n").title == "Later"
