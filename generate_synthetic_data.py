@@ -1351,8 +1351,9 @@ def _number_swapped(text: str, number: re.Match) -> tuple[str, str, str]:
         head, _, tail = value.partition(",")
         changed = f"{int(head) * 2 + 1},{tail}"
     else:
-        step = amount if amount >= 2 else 2
-        candidate = amount * 2 if amount >= 2 else amount + 2
+        year = not grouped and amount == int(amount) and 1900 <= amount <= 2100
+        step = 1 if year else amount if amount >= 2 else 2  # "2015 年" -> "2017 年", not "4030 年"
+        candidate = amount + 2 if year else amount * 2 if amount >= 2 else amount + 2
         while True:
             changed = (f"{candidate:,.0f}" if grouped else f"{candidate:g}") \
                 if candidate == int(candidate) else f"{candidate:g}"
@@ -1672,6 +1673,7 @@ class English(Language):
         "blank_defined": "a term the document defines",
         "blank_amount": "an amount with its unit",
         "blank_heading": "a key word of its section",
+        "blank_marked": "a term the text sets in bold or italics",
         "why_anaphor": 'Read with the sentence before it, "{phrase}" points to {target}.',
         "why_acronym": 'That sentence gives the full form of "{short}", which the section {other} '
                        "uses without it.",
@@ -1684,10 +1686,11 @@ class English(Language):
         "a_exception": "No. {main} {marker} {clause}",
         "q_condition": "under what condition {clause}?",
         "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
-        "q_cell": 'what is the "{column}" for "{row}" in the table in "{heading}"?',
-        "q_table_true": 'in the table in "{heading}", "{row}" has a "{column}" of {value}',
+        "q_cell": 'what does the "{column}" column of the table in "{heading}" give for "{row}"?',
+        "q_table_true": 'for "{row}", the "{column}" column of the table in "{heading}" reads "{value}"',
         "q_summary": 'Summarize the section "{heading}" of {doc}.',
         "q_summary_doc": "Summarize the opening of {doc}.",
+        "q_summary_recap": 'What does the "{heading}" section of {doc} say?',
         "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
         "q_list_under": "Summarize the list that follows \"{lead}\" in the section \"{heading}\" of {doc}.",
         "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
@@ -2220,11 +2223,12 @@ class Chinese(Language):
         "why_compare": "两节开头各自描述了自己的主题，放在一起就能看出区别。",
         "why_false": "这个说法写的是“{new}”，而原文写的是“{old}”，所以是错误的。",
         "why_true": "这个说法与原文一致，所以是正确的。",
-        "why_blank": "空缺处是这句话中的{kind}。",
+        "why_blank": "空缺处填的是{kind}。",
         "blank_code": "标识符",
         "blank_defined": "文中定义的术语",
         "blank_amount": "数量",
         "blank_heading": "本节的关键词",
+        "blank_marked": "文中加粗或斜体标出的术语",
         "why_anaphor": "结合前一句来读，“{phrase}”指的是{target}。",
         "why_acronym": "这句话给出了“{short}”的全称，而{other}一节只用了缩写。",
         "q_situation": "{situation}，{ask}",
@@ -2236,10 +2240,11 @@ class Chinese(Language):
         "a_exception": "{marker}{clause}",  # 除非…: the question quotes the statement
         "q_condition": "在什么条件下{clause}？",
         "q_limit": "{doc}规定：“{rule}”{probe}{unit}是否符合这一规定？",
-        "q_cell": "“{heading}”中的表格里，“{row}”的“{column}”是什么？",
-        "q_table_true": "“{heading}”中的表格里，“{row}”的“{column}”是{value}",
+        "q_cell": "“{heading}”一节的表格中，“{row}”一行的“{column}”一栏是什么？",
+        "q_table_true": "“{heading}”一节的表格中，“{row}”一行的“{column}”一栏是{value}",
         "q_summary": "请概括{doc}中“{heading}”一节的要点。",
         "q_summary_doc": "请概括{doc}开头部分的要点。",
+        "q_summary_recap": "{doc}的“{heading}”一节说了什么？",
         "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
         "q_list_under": "请概括{doc}“{heading}”一节中“{lead}”之后列出的内容。",
         "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
@@ -2551,7 +2556,8 @@ class Chinese(Language):
             gloss = re.search(re.escape(term) + r"\s?(?:（[A-Za-z][^（）]*）|\([A-Za-z][^()]*\))", text)
             terms.append(gloss.group() if gloss else term)  # "静态（static）": the English
             # name would give the blank away
-        terms += [m.group() for m in _ZH_AMOUNT_RE.finditer(text)]
+        terms += [m.group() for m in _ZH_AMOUNT_RE.finditer(text)
+                  if not (m["unit"] == "年" and re.fullmatch(r"\d{4}", m["number"]))]  # a year
         heading = re.sub(r"[^\u4e00-\u9fff]", "", section.heading)
         for size in range(min(6, len(heading)), 1, -1):
             found = [heading[i:i + size] for i in range(len(heading) - size + 1)
@@ -3258,8 +3264,9 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     answer = ("" if lang.code == "zh" else " ").join(kept)
     if not kept or estimate_tokens(answer) > SUMMARY_TOKENS:
         return []
-    question = lang.fmt("q_summary_doc" if section.heading == section.doc_title else "q_summary",
-                        heading=section.heading, doc=lang.title(section))
+    kind = "q_summary_doc" if section.heading == section.doc_title else "q_summary_recap" if \
+        _RECAP_HEADING_RE.fullmatch(section.heading) else "q_summary"  # not 'the section "Summary"'
+    question = lang.fmt(kind, heading=section.heading, doc=lang.title(section))
     why = lang.fmt("why_summary", count=len(sentences)) if len(kept) == len(sentences) else \
         lang.fmt("why_summary_kept", count=len(sentences), dropped=len(sentences) - len(kept))
     return [Draft(question, answer, lang.steps(section, section.heading, kept[0], why))]
@@ -3270,7 +3277,11 @@ _SUMMARY_ASIDE_RE = re.compile(
     r"^(?:(?:Now|So|现在|那么)[,，]?\s*)?(?:For example|For instance|E\.g\.|As an example|In the next (?:chapter|section)|"
     r"(?:In|Over) the (?:next|following|rest of)|Next,? we|We(?:'ll|’ll| will) (?:now )?"
     r"(?:look|see|explore|discuss|cover|turn|talk|learn)|"
-    r"See\b|例如|比如|举个例子|譬如|下一章|下一节|在下一|接下来|让我们(?:转向|来看|看看|继续))")
+    r"See\b|Let(?:'s|’s| us) (?:move on|turn|look|continue)\b|例如|比如|举个例子|譬如|下一章|下一节|在下一|"
+    r"接下来|让我们(?:转向|来看|看看|继续))")
+# Headings of a section where a writer sums up (the chapter, often more than the document).
+_RECAP_HEADING_RE = re.compile(r"(?i)(?:summary|conclusions?|recap|wrap[- ]?up|in summary|总结|小结|"
+                               r"本章小结|本章总结)[.:：。]?")
 # Text a section summary would carry without what it points at.
 _SUMMARY_UNSEEN_RE = re.compile(r"\b(?:just (?:discussed|described|mentioned|seen|covered)|"
                                 r"(?:mentioned|described|shown|listed) (?:above|earlier|before)|"
@@ -3293,7 +3304,7 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                 if row[column] and row[0] and not re.fullmatch(
                         r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否", row[column].strip()):
                     # "what is the 'macOS' for `require_root`?" / "Yes." asks nothing
-                    question = lang.fmt("q_cell", column=table.header[column], row=row[0],
+                    question = lang.fmt("q_cell", column=table.header[column], row=_bare(row[0]),
                                         heading=section.heading)
                     words = set(content_words(row[column]))
                     if words and len(words & set(content_words(question))) * 2 >= len(words):
@@ -4159,7 +4170,8 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 any(p in blanked.lower() for p in pieces):
             continue  # the answer, or a piece of it, would stand in the question
         kind = "blank_code" if term.startswith("`") else "blank_defined" if term.lower() in \
-            defined else "blank_amount" if re.match(r"[\d零一二两三四五六七八九十]", term) else "blank_heading"
+            defined else "blank_amount" if re.match(r"[\d零一二两三四五六七八九十]", term) else \
+            "blank_marked" if _marked_here(term, text, section) else "blank_heading"
         if kind == "blank_amount" and not _anchored(blanked, section):
             continue  # "数组中的 ___元素": the array of an example the reader does not see
         return Draft(lang.fmt("q_blank", doc=lang.title(section), sentence=blanked),
@@ -4221,14 +4233,23 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
     return drafts
 
 
+def _bare(label: str) -> str:
+    """A row label without the quotes it is written with: the templates quote it (not
+    '""wss""')."""
+    return label[1:-1] if len(label) > 2 and label[0] + label[-1] in ('""', "“”") else label
+
+
 def _row_statement(section: Section, lang: Language, table: Table, row, other, truth: bool) -> Draft:
-    said = lang.fmt("q_table_true", heading=section.heading, row=row[0], column=table.header[1],
-                    value=row[1] if truth else other[1])
+    def said(value: str) -> str:
+        return lang.sentence(lang.fmt("q_table_true", heading=section.heading, row=_bare(row[0]),
+                                      column=table.header[1], value=value.rstrip(".。")))
     fact = table.row_text(row)
     why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=other[1], old=row[1])
+    statement, right = said(row[1] if truth else other[1]), said(row[1])  # not the raw row
     return Draft(lang.fmt("q_true_false", doc=lang.title(section),
-                          statement=lang.sentence(said)[:1].lower() + lang.sentence(said)[1:]),
-                 lang.fmt("a_true" if truth else "a_false", text=fact, heading=section.heading),
+                          statement=statement[:1].lower() + statement[1:]),
+                 lang.fmt("a_true" if truth else "a_false", text=right[:1].upper() + right[1:],
+                          heading=section.heading),
                  lang.steps(section, row[0], fact, why), verdict=truth)
 
 

@@ -89,7 +89,8 @@ CASES = [
     ("amount", "factual_recall", "# Lamp\nThe deuterium lamp lasts about 2000 hours.\n",
      "how many hours does the deuterium lamp last?", "About 2000."),
     ("table cell", "factual_recall", "# Fines\n| Offence | Fine |\n|---|---|\n| Passenger | 60 "
-     "CAD |\n| Sidewalk | 75 CAD |\n", 'what is the "Fine" for "Passenger"', "60 CAD."),
+     "CAD |\n| Sidewalk | 75 CAD |\n",
+     'what does the "Fine" column of the table in "Fines" give for "Passenger"', "60 CAD."),
     ("application", "application", "# Trips\nIf a lamp fails during a trip, the rider must end "
      "the trip at the nearest corral.\n", "suppose a lamp fails during a trip. What must the rider do?",
      "They must end the trip at the nearest corral."),
@@ -771,6 +772,35 @@ def test_a_chinese_term_the_writer_sets_in_bold_is_blanked_with_its_english_name
     text = "# 不安全 Rust\n## 访问静态变量\n全局变量在 Rust 中被称为 **静态**（*static*）变量。\n"
     blanks = [d for d in drafts_of("true_false_fill_blank", text) if "___" in d.question]
     assert [(d.answer, "static" in d.question) for d in blanks] == [("静态（static）", False)]
+    assert "加粗" in " ".join(blanks[0].steps)  # the step says why it is the term, not "关键词"
+
+
+def test_a_false_year_is_a_near_year_not_a_doubled_one():
+    # "VSCode 是微软 4030 年推出的…" (round 27 reading): a false statement no one would believe
+    text = "Visual Studio Code 是微软 2015 年推出的一个轻量的源代码编辑器。"
+    assert gsd._number_swapped(text, gsd.NUMBER_RE.search(text))[2] == "2017"
+
+
+def test_a_table_statement_is_answered_with_a_sentence_not_the_raw_row():
+    # "False. method: `launch_only_once`; default: `false`; macOS: yes; ..." (round 27)
+    text = ("# Service block methods\n| method | default | description |\n|---|---|---|\n"
+            "| `run_type` | `:immediate` | when the service runs |\n"
+            "| `launch_only_once` | `false` | whether the command runs once |\n"
+            "| `keep_alive` | `true` | whether the service is kept alive |\n")
+    rows = [d for d in drafts_of("true_false_fill_blank", text) if "the table" in d.question]
+    assert rows and all("; " not in d.answer and 'the "default" column' in d.answer for d in rows)
+
+
+def test_a_quoted_row_label_is_not_quoted_twice():
+    text = ("# `url.port`\n| protocol | port |\n|---|---|\n| \"ftp\" | 21 |\n| \"wss\" | 443 |\n")
+    questions = [d.question for d in drafts_of("factual_recall", text)]
+    assert questions and not [q for q in questions if '""' in q], questions
+
+
+def test_a_year_is_no_amount_to_blank():
+    # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
+    text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if d.answer == "2022 年"]
 
 
 @pytest.mark.parametrize("text", [
@@ -1604,6 +1634,18 @@ def test_a_section_summary_leaves_out_examples_and_pointers_ahead():
     drafts = drafts_of("section_summary", text)
     assert drafts and "For example" not in drafts[0].answer and "next chapter" not in drafts[0].answer
     assert drafts[0].answer.startswith("Each value") and drafts[0].answer.endswith("is dropped.")
+
+
+def test_a_summary_section_is_asked_what_it_says():
+    # 'Summarize the section "Summary" of "Structs"' read awkwardly (it sums up the chapter,
+    # not only the document it ends: no "main points of 'Methods'"), and "Let's move on to
+    # Chapter 6" was kept in the answer (round 27)
+    text = ("# Using Structs\n## Summary\nA struct keeps related values together in one type. "
+            "Methods are functions that are defined within the context of a struct. Let’s move on "
+            "to Chapter 6 now.\n")
+    drafts = drafts_under("section_summary", text, "Summary")
+    assert [d.question for d in drafts] == ['What does the "Summary" section of "Using Structs" say?']
+    assert "move on" not in drafts[0].answer
 
 
 def test_a_chinese_section_summary_joins_its_sentences_without_spaces():
