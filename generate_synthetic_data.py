@@ -4164,6 +4164,8 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
         if not term.startswith("`") and text[at - 1:at] == "`" == text[at + len(term):][:1]:
             continue  # a heading word that is a whole code span: "`___`e" for "`formula`e"
         blanked = text[:at] + "___" + text[at + len(term):]
+        if re.search(r"[(（]\s*___\s*[)）]", blanked):
+            continue  # "one hundred percent (___)": what a bracket holds restates its neighbour
         pieces = [p for p in re.split(r"[\W_]+", term.lower()) if len(p) >= 3]
         if set(_word_bag(term)) & set(_word_bag(blanked)) or (
                 lang.code == "zh" and term.strip("`") in blanked) or \
@@ -4394,7 +4396,19 @@ def self_contained(question: str, section: Section) -> bool:
     """
     text = question.replace(section.doc_title, " ")
     text = re.sub(r"`[^`]*`|《[^》]*》|\b(?i:is it always true that)\b", " ", text)  # a dummy "it"
+    if re.search(r"\b[Tt]he (?:two|three|four|latter|former) (?:(?:[a-z]+ly|also|both|all) )?(?:conflict|"
+                 r"differ|are|is|were|must|can|will|may|do|have|work)\b|\b[Tt]he (?:two|three|four)[?.,]", text):
+        return False  # "what happens when the two conflict?": which two? (round 28)
+    implied = _IMPLIED_RE.search(text)
+    if implied and implied.group(1).lower() not in " ".join(section.heading_path).lower() and \
+            "(" not in section.heading:
+        return False  # "will the call throw …?" under `--allow-wasi`: which call? (round 28)
     return not _UNRESOLVED_RE.search(text)
+
+
+# Nouns that, with "the", stand for an act the text before implies ("creating WASI
+# instances" -> "the call"); an API heading ("`fs.open()`") or the heading's own word names it.
+_IMPLIED_RE = re.compile(r"\b[Tt]he (call|conflict)\b")
 
 
 def _anchored(text: str, section: Section, own: bool = False) -> bool:

@@ -797,6 +797,30 @@ def test_a_quoted_row_label_is_not_quoted_twice():
     assert questions and not [q for q in questions if '""' in q], questions
 
 
+@pytest.mark.parametrize("text", [
+    "# 1. Definitions\nThe Payment means the net of one hundred percent (100%) of gross monthly "
+    "payments received from Sponsorships.",
+    "# Sizes\nThe default block size is four kilobytes (4 KB) on most of the supported systems.",
+])
+def test_a_bracket_that_restates_its_neighbour_is_not_blanked(text):
+    # "one hundred percent (___)" -> "100%" gives itself away (round 28)
+    assert not [d for d in drafts_of("true_false_fill_blank", f"{text}\n") if "(___)" in d.question]
+
+
+@pytest.mark.parametrize("text", [
+    "# Security\n## Compatibility\nWhen the two conflict, Homebrew prioritises security over "
+    "backwards compatibility.",
+    "# Command-line API\n## `--allow-wasi`\nFor security reasons, the call will throw an "
+    "`ERR_ACCESS_DENIED` unless the user explicitly passes the flag `--allow-wasi`.",
+])
+def test_the_two_or_the_call_with_nothing_named_is_not_asked(text):
+    # "what happens when the two conflict?", "… the call will throw …?" (round 28)
+    questions = [d.question for t in ("hypothetical", "critical_analysis", "true_false_fill_blank")
+                 for d in drafts_of(t, f"{text}\n") if gsd.self_contained(d.question, parse(
+                     f"{text}\n").sections[-1])]
+    assert not [q for q in questions if "the two" in q or "the call" in q], questions
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
