@@ -802,7 +802,7 @@ def _inline_parts(token) -> tuple[str, str, bool]:
         elif child.type in ("text", "code_inline", "image"):
             text = f"`{child.content}`" if child.type == "code_inline" else \
                 re.sub(r"\[\^[^\]\s]+\]", "", child.content)  # a footnote mark "[^1]"
-            if child.type == "text":  # "*`formula`*e": stars CommonMark leaves as text
+            if child.type == "text" and "*" in text:  # "*`formula`*e": stars left as text
                 text = text[int(at >= 2 and _starred_code(children, at - 2)):]
                 text = text[:-1] if _starred_code(children, at) else text
             parts.append(text)
