@@ -1594,6 +1594,10 @@ _EN_LIST_ASKS = (
     (r"There are (?P<np>(?:two|three|four|five|six|seven|eight|nine|ten) [^,:]{2,60})",
      "what are the {np}?"),
     (r"(?P<np>[Tt]he [^,:]{2,60}?) include", "what do {np} include?"),
+    (r"(?P<np>(?:[Aa]n?|[Tt]he) [^,:]{2,60}?) (?P<modal>may|can|will|must|should) include",
+     "what {modal} {np} include?"),
+    (r"(?P<np>[Tt]he (?:\S+ ){2,8}?\S+) (?P<be>is|are)", "what {be} {np}?"),
+    (r"Some (?P<rest>[^,:]{2,50}? that [^,:]{2,40})", "what are some {rest}?"),
     (r"(?P<np>[Tt]he (?:most|main|available|supported|possible|valid)\b[^,:]{2,50}?) are",
      "what are {np}?"),
 )
@@ -2043,8 +2047,9 @@ class English(Language):
             else ("", lead)
         for pattern, ask in _EN_LIST_ASKS:
             match = re.fullmatch(pattern, rest)
-            if match and not re.search(r"\b(?:this|these|that|those|it|they|we|you)\b",
-                                       match.group(), re.IGNORECASE):
+            if match and not re.search(r"\b(?:this|these|those|it|they|we|you)\b|(?:^|\b(?:of|on|in|"
+                                       r"for|to|with|from|like|about|by|at|is|are) )that\b",
+                                       match.group(), re.IGNORECASE):  # not a relative "that"
                 parts = _list_ask_parts(dict(match.groupdict()))
                 return f"{head}{ask.format(**parts)}" if parts else None
         return None
@@ -2520,7 +2525,7 @@ class Chinese(Language):
         match = _ZH_LIST_LEAD_RE.fullmatch(lead)
         if not match or not self._subject_ok(re.sub(r"^所有的?", "", match["subj"])) or \
                 match["subj"].endswith("没"):
-            return None
+            return self._counted_ask(lead)
         noun = "" if match["noun"] in (None, "这些", "内容") else match["noun"]
         if match["count"] and match["unit"]:
             which = f"哪{match['count']}{match['unit']}{noun}"
@@ -2532,6 +2537,26 @@ class Chinese(Language):
             return None  # "`select!` 还支持：" says nothing of what the items are
         head = (match["scope"] or "") + match["subj"].strip()
         return _zh_spaced(f"{head}{match['adv'] or ''}{match['modal'] or ''}{match['verb']}{which}？")
+
+    @staticmethod
+    def _counted_ask(lead: str) -> str | None:
+        """A lead-in that ends on what it counts, asked with 哪: "要让一个异步应用优雅的关闭往往
+        需要做到 3 点" -> "…需要做到哪 3 点？";  "一个结构体由几部分组成" -> "一个结构体由哪几部分
+        组成？";  "`opt-level` 支持的选项包括" -> "`opt-level` 支持哪些选项？" """
+        if re.search(r"这|那|它|我|例如|比如|总之|注[：:意]|以下|下面|如下|还|也", lead):
+            return None  # "下面是一些补充提示", "总之，…做了四件事": no question stands alone
+        counted = re.fullmatch(r"(?P<scope>在[^，,。：:]{1,12}中[，,]\s*)?(?P<head>[^，,。：:！？]{4,30}?)"
+                               r"(?P<count>[两二三四五六七八九十]|\d+)\s?(?P<unit>种|个|类|点|条|项|件|部分)"
+                               r"(?P<noun>[\u4e00-\u9fff]{0,4})", lead)
+        if counted:
+            return _zh_spaced(f"{counted['scope'] or ''}{counted['head'].rstrip()}哪{counted['count']}"
+                              f"{counted['unit']}{counted['noun']}？")
+        parts = re.fullmatch(r"(?P<head>[^，,。：:！？]{2,20}?)由几(?P<unit>个?部分|种|类)(?P<verb>组成|构成)", lead)
+        if parts:
+            return f"{parts['head']}由哪几{parts['unit']}{parts['verb']}？"
+        options = re.fullmatch(r"(?P<subj>[^，,。：:！？]{2,20}?)(?P<verb>支持|提供)的(?P<noun>[\u4e00-\u9fff]{1,4})"
+                               r"(?:包括|有)", lead)
+        return _zh_spaced(f"{options['subj']}{options['verb']}哪些{options['noun']}？") if options else None
 
     def goal(self, text, heading=False):
         text = text.strip().rstrip("：:。")

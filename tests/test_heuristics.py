@@ -1412,6 +1412,9 @@ def test_a_blank_of_a_borrowed_listing_variable_is_not_asked():
     ("The default resolver has the following properties:",
      "which properties does the default resolver have?"),
     ("Some examples of GitHub products are:", "what are some examples of GitHub products?"),
+    ("An approved group budget may include:", "what may an approved group budget include?"),
+    ("The established standard for group names is:", "what is the established standard for group names?"),
+    ("Some common groups that OpenSSL comes with:", "what are some common groups that OpenSSL comes with?"),
 ])
 def test_a_list_lead_in_that_says_what_it_lists_is_asked_as_a_question(lead_in, asked):
     text = f"# Groups\n{lead_in}\n\n- `modp14` of 2048 bits\n- `modp15` of 3072 bits\n- `modp16` of 4096 bits\n"
@@ -1568,9 +1571,21 @@ def test_an_answer_about_where_the_document_lists_something_is_no_consequence():
     ("泛型组件支持两种使用方式：", "泛型组件支持哪两种使用方式？"),
     ("在 Rust 中，所有的类型可以分为两类：", "在 Rust 中，所有的类型可以分为哪两类？"),
     ("Rust 有两个发布通道（release channel）：", "Rust 有哪两个发布通道？"),
+    ("要让一个泛型组件正常工作往往需要做到 2 点：", "要让一个泛型组件正常工作往往需要做到哪 2 点？"),
 ])
 def test_a_chinese_lead_in_that_counts_two_items_is_asked_for_them(lead_in, asked):
     text = f"# 泛型组件\n{lead_in}\n\n- 在单文件组件中使用 `generic` 属性\n- 在渲染函数中使用 `defineComponent()`\n"
+    drafts = drafts_of("summarization", text)
+    assert drafts and drafts[0].question.endswith(asked), drafts
+
+
+@pytest.mark.parametrize("lead_in, asked", [
+    ("一个结构体由几部分组成：", "一个结构体由哪几部分组成？"),
+    ("`opt-level` 支持的选项包括：", "`opt-level` 支持哪些选项？"),
+])
+def test_a_chinese_lead_in_that_names_its_items_is_asked_for_them(lead_in, asked):
+    # "请概括…“一个结构体由几部分组成”之后列出的内容" was a template (round 27)
+    text = f"# 结构体\n{lead_in}\n\n- 关键字 `struct`\n- 一个清晰明确的名称\n- 几个有名字的字段\n"
     drafts = drafts_of("summarization", text)
     assert drafts and drafts[0].question.endswith(asked), drafts
 
