@@ -1120,7 +1120,9 @@ def _list_item_texts(tokens: tuple, root: str) -> list[tuple[str, str]]:
                 items[open_items[-1]][0].append(text)
             else:
                 items[open_items[-1]][2] += text
-    parents = {parent for _, parent, _ in items if parent is not None}
+    # a parent's link is a label only over items with text of their own: over links alone
+    # (mdBook's SUMMARY.md) it is a table of contents
+    parents = {parent for parts, parent, _ in items if parent is not None and parts}
     result: list[tuple[str, str]] = []
     for n, (parts, parent, link) in enumerate(items):
         # ...unless items nest under it: then the link is their label ("[可感知性](…)")
@@ -1676,7 +1678,8 @@ class English(Language):
         "blank_code": "an identifier",
         "blank_defined": "a term the document defines",
         "blank_amount": "an amount with its unit",
-        "blank_heading": "a key word of its section",
+        "blank_heading": "a word of the section's heading",
+        "blank_snippet": "a piece of code",
         "blank_marked": "a term the text sets in bold or italics",
         "why_anaphor": 'Read with the sentence before it, "{phrase}" points to {target}.',
         "why_acronym": 'That sentence gives the full form of "{short}", which the section {other} '
@@ -2232,7 +2235,8 @@ class Chinese(Language):
         "blank_code": "标识符",
         "blank_defined": "文中定义的术语",
         "blank_amount": "数量",
-        "blank_heading": "本节的关键词",
+        "blank_heading": "本节标题中的词语",
+        "blank_snippet": "一段代码",
         "blank_marked": "文中加粗或斜体标出的术语",
         "why_anaphor": "结合前一句来读，“{phrase}”指的是{target}。",
         "why_acronym": "这句话给出了“{short}”的全称，而{other}一节只用了缩写。",
@@ -4196,9 +4200,7 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 lang.code == "zh" and term.strip("`") in blanked) or \
                 any(p in blanked.lower() for p in pieces):
             continue  # the answer, or a piece of it, would stand in the question
-        kind = "blank_code" if term.startswith("`") else "blank_defined" if term.lower() in \
-            defined else "blank_amount" if re.match(r"[\d零一二两三四五六七八九十]", term) else \
-            "blank_marked" if _marked_here(term, text, section) else "blank_heading"
+        kind = _blank_kind(term, text, section, defined)
         if kind == "blank_amount" and not _anchored(blanked, section):
             continue  # "数组中的 ___元素": the array of an example the reader does not see
         return Draft(lang.fmt("q_blank", doc=lang.title(section), sentence=blanked),
@@ -4206,6 +4208,19 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                      lang.steps(section, section.heading, text,
                                 lang.fmt("why_blank", kind=lang.T[kind])), key=(term,))
     return None
+
+
+def _blank_kind(term: str, text: str, section: Section, defined: frozenset[str]) -> str:
+    """What a blanked term is, for the step that says why it fills the blank: an identifier
+    ("`Rc<T>`", "`--allow-wasi`"), other code ("`//`", "`'exit'`"), a defined term, an amount,
+    a term set in bold, or a word of the heading."""
+    if term.startswith("`"):
+        return "blank_code" if re.match(r"`[A-Za-z_$@#-]", term) else "blank_snippet"
+    if term.lower() in defined:
+        return "blank_defined"
+    if re.match(r"[\d零一二两三四五六七八九十]", term):
+        return "blank_amount"
+    return "blank_marked" if _marked_here(term, text, section) else "blank_heading"
 
 
 def _a_claim(text: str, section: Section) -> bool:

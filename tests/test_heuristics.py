@@ -821,6 +821,16 @@ def test_the_two_or_the_call_with_nothing_named_is_not_asked(text):
     assert not [q for q in questions if "the two" in q or "the call" in q], questions
 
 
+@pytest.mark.parametrize("term, kind", [
+    ("`Rc<T>`", "blank_code"), ("`--allow-wasi`", "blank_code"), ("`//`", "blank_snippet"),
+    ("`'exit'`", "blank_snippet"), ("30 minutes", "blank_amount"), ("lamp", "blank_heading"),
+])
+def test_the_step_of_a_blank_names_what_the_term_is(term, kind):
+    # "空缺处是这句话中的标识符" for `//` (round 28): an operator is no identifier
+    section = parse("# Lamp\nThe lamp needs 30 minutes to warm up.\n").sections[0]
+    assert gsd._blank_kind(term, "The lamp needs 30 minutes.", section, frozenset()) == kind
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"

@@ -194,6 +194,16 @@ def test_a_list_of_links_is_a_table_of_contents_not_facts():
     assert sections[0].lists == ()
 
 
+def test_a_nested_list_of_links_is_a_table_of_contents_not_a_list():
+    # mdBook's SUMMARY.md: "请概括…“Rust 编程思想”一节列出的内容" listed chapter titles (round 27)
+    sections = parse("# Book\n## Basics\n- [Getting started](ch01.md)\n  - [Install](ch01-01.md)\n"
+                     "  - [Hello](ch01-02.md)\n- [Ownership](ch04.md)\n  - [Borrowing](ch04-02.md)\n"
+                     ).sections
+    assert [(s.heading, s.lists, s.facts) for s in sections if s.lists or s.facts] == []
+    labelled = parse("# Guide\n- [可感知性](a.md)\n  - 提供文字替代。\n  - 提供字幕。\n").sections
+    assert labelled[0].lists and labelled[0].lists[0].items[0].startswith("可感知性")
+
+
 def test_a_bold_pseudo_heading_is_kept_apart_from_its_sentence():
     section = parse("# Setup\n**Warm-Up.** The lamps need 30 minutes to warm up.\n").sections[0]
     assert [(f.text, f.label) for f in section.facts] == [
