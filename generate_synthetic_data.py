@@ -3278,8 +3278,8 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
             section.codes or not 2 <= len(sentences) <= SUMMARY_SENTENCES:
         return []
     if not _opens_a_thought(sentences[0]) or any(
-            not is_fact(s) or re.search(r"[!?！？{}]", s) for s in sentences):
-        return []
+            not is_fact(s) or re.search(r"[!?！？{}]|:[)D(P]|：[）)]|\^_\^", s) for s in sentences):
+        return []  # an exclamation, a question or a smiley (":D"): an aside, not content
     if not any(_a_claim(s, section) for s in sentences) or any(
             _strip_end(s) in (*section.heading_path, section.doc_title) for s in sentences):
         return []  # "… Notice for Candidates" + "Table of Contents" is no text to sum up
@@ -3718,6 +3718,8 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
             continue
         if _EN_CONNECTIVE_RE.match(block.lead_in) or re.match(r"^(?:Then|Now|Next)\b", block.lead_in):
             continue  # "the list that follows 'Then on the server'" says what it lists nowhere
+        if _about_the_listing(block.items, section):
+            continue  # "`arr.len()`报错，…`&mut arr[i]`…": the items explain code the reader lacks
         cleaned = [re.sub(r"(?:[,;]?\s*\b(?:and|or))?[,;，、\s]*$", "", _strip_end(i)) for i in block.items]
         if any(c.split()[-1:] and c.split()[-1].lower() in _DANGLING_EN for c in cleaned):
             continue  # "the libuv APIs … available via": the nested list was not kept
@@ -3733,6 +3735,22 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
     return drafts
+
+
+def _about_the_listing(items: Sequence[str], section: Section) -> bool:
+    """Whether most items talk about the variables or expressions of a listing the reader
+    does not see ("`arr.len()`报错…", "`tile`的生命周期跟`arr`不一致"): not the parameters
+    of an API section, which its heading names."""
+    if not section.codes or heading_entity(section.heading):
+        return False
+    code = " ".join(c.code for c in section.codes)
+
+    def local(name: str) -> bool:  # a variable or an expression, not a type or an API
+        bare = re.sub(r"^&(?:mut )?|[.(\[].*$", "", name)
+        return bare in code and re.fullmatch(r"[a-z_]\w{0,5}", bare) is not None and \
+            (len(bare) <= 4 or bool(re.search(r"[.\[&]", name)))
+    named = sum(any(local(n) for n in re.findall(r"`([^`]{1,30})`", item)) for item in items)
+    return named * 2 > len(items)
 
 
 _COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -3962,7 +3980,8 @@ def _usable_qualifier(split: Split, section: Section, lang: Language) -> bool:
         return False
     return lang.code != "en" or not re.match(
         r"^(?:Same|Similar|Identical|Like|Equivalent)\b", split.main) and \
-        bool(_EN_FINITE_RE.search(split.main))
+        not re.search(r"\b(?:is|are) (?:similar|identical|equivalent|the same)\b", split.main) and \
+        bool(_EN_FINITE_RE.search(split.main))  # "X is similar to Y, except …": "No" would deny the likeness
 
 
 def _sole_condition_question(split: Split, section: Section, lang: Language, lower) -> str | None:
@@ -4035,7 +4054,8 @@ def _code_draft(code: CodeBlock, section: Section, corpus: Corpus, lang: Languag
         goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
     if not goal or not _anchored(goal, section):
         return None  # "how do you make code readable?" is too broad for one snippet
-    return Draft(lang.frame(section, lang.fmt("q_how", goal=goal)),
+    return Draft(lang.frame(section, lang.fmt("q_how", goal=goal), code.code),  # not "for
+                 # `brew bundle edit`, how do you …?" answered by `brew bundle edit`
                  f"{code.lead_in}\n```\n{code.code}\n```",
                  lang.steps(section, section.heading, code.lead_in, lang.fmt("why_code")))
 
@@ -4190,6 +4210,8 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum() and
                     not _marked_here(term, text, section)):
             continue  # part of a longer word (emphasis marks where a Chinese term starts)
+        if term.startswith("`") and (len(term.split()) > 5 or re.search(r";|^`let\s", term)):
+            continue  # "`let Point { x: x, y: y } = p;`": a statement of the listing, no term
         if not term.startswith("`") and text[at - 1:at] == "`" == text[at + len(term):][:1]:
             continue  # a heading word that is a whole code span: "`___`e" for "`formula`e"
         blanked = text[:at] + "___" + text[at + len(term):]

@@ -831,6 +831,42 @@ def test_the_step_of_a_blank_names_what_the_term_is(term, kind):
     assert gsd._blank_kind(term, "The lamp needs 30 minutes.", section, frozenset()) == kind
 
 
+def test_a_likeness_with_an_exception_is_not_asked_whether_it_always_holds():
+    # "is it always true that X is similar to Y?" / "No. …" denies the likeness (round 29)
+    text = ("# Deprecated APIs\nA runtime deprecation for all code is similar to the runtime "
+            "deprecation for non-`node_modules` code, except that it also emits a warning for code "
+            "loaded from `node_modules`.\n")
+    assert drafts_of("critical_analysis", text) == []
+
+
+def test_a_how_to_does_not_name_the_command_that_answers_it():
+    # "for `brew bundle edit`, how do you open your `Brewfile`?" -> `brew bundle edit` (round 29)
+    text = ("# Bundle\n## `brew bundle edit`\nTo open your `Brewfile` in your text editor, run:\n\n"
+            "```\n$ brew bundle edit\n```\n")
+    drafts = drafts_under("technical_explanation", text, "`brew bundle edit`")
+    assert drafts and not [d for d in drafts if "brew bundle edit" in d.question], drafts
+
+
+def test_a_statement_of_the_listing_is_no_blank():
+    text = ("# 解构结构体\n因为变量名匹配字段名是常见的，同时因为 `let Point { x: x, y: y } = p;` 包含了很多重复，"
+            "所以对于匹配结构体字段的模式存在简写。\n")
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if d.answer.startswith("`let")]
+
+
+def test_a_section_with_a_smiley_gets_no_summary():
+    # "…他还提供了标准库的实现:) 如果大家想要学习，看标准库吧 :D" summed up an aside (round 29)
+    text = ("# 双向链表\n作者没有写完这一篇，只提供了标准库的实现:) 如果大家想要学习，可以看看标准库的代码 :D。"
+            "标准库的实现也需要一些辅助材料才能看懂。\n")
+    assert drafts_of("section_summary", text) == []
+
+
+def test_a_list_about_the_variables_of_an_unseen_listing_is_not_summarized():
+    text = ("# 循环中的生命周期错误\n编译器报了三个错误，梳理一下原因如下：\n\n"
+            "- `arr.len()`报错，原因是它借用了不可变引用\n- `&mut arr[i]`报错，因为上一次循环已经借用过\n"
+            "- `tile`的生命周期跟`arr`不一致\n\n```\nfor i in 0..arr.len() { let tile = &mut arr[i]; }\n```\n")
+    assert drafts_of("summarization", text) == []
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
