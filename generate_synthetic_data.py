@@ -4497,6 +4497,7 @@ def _cjk_pairs(text: str) -> set[str]:
 # in it ("suppose `text` is not empty, what will `next` do?") means nothing without it.
 _SITUATION_TYPES = frozenset("application hypothetical cause_effect critical_analysis "
                              "factual_recall fact_based".split())
+_CONSEQUENCE_TYPES = frozenset("application hypothetical cause_effect".split())
 
 
 def _leans_on_listing(question: str, section: Section, any_name: bool = False) -> bool:
@@ -4551,6 +4552,10 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
         return False  # "what happens when `c` goes out of scope?": outside an API's section
         # (`fs.open()`'s `fd`), a name that short comes from a listing, maybe the section
         # before's (graded round 20)
+    if question_type in _CONSEQUENCE_TYPES and _leans_on_listing(re.sub(
+            r"`(?:true|false|None|Some|Ok|Err|null|undefined)`", "", draft.answer), section):
+        return False  # "因为 Rust 并不知道…指向 `x` 或 `y`", "整个 `push_cap` 方法都被优化掉了":
+        # the answer explains a listing the reader does not see (round 29)
     return not (question_type in _SITUATION_TYPES and _leans_on_listing(draft.question, section))
 
 

@@ -867,6 +867,16 @@ def test_a_list_about_the_variables_of_an_unseen_listing_is_not_summarized():
     assert drafts_of("summarization", text) == []
 
 
+def test_a_consequence_that_explains_the_listing_is_not_asked():
+    # "为什么提示文本揭示了…？" / "因为 Rust 并不知道将要返回的引用是指向 `x` 或 `y`" (round 29)
+    text = ("# 生命周期\n## 函数中的泛型生命周期\n提示文本揭示了返回值需要一个泛型生命周期参数，因为 Rust 并不知道将要"
+            "返回的引用是指向 `x` 或 `y`。\n\n```\nfn longest(x: &str, y: &str) -> &str { x }\n```\n")
+    docs, corpus = corpus_of(text)
+    section = docs[0].sections[-1]
+    assert not [d for d in gsd.gen_cause_effect(section, corpus)
+                if gsd._askable(d, section, "cause_effect")]
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
