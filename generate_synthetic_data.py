@@ -1746,7 +1746,8 @@ class English(Language):
                 not _DEPENDENT_START.match(definition["term"]) and \
                 definition["term"].split()[0].lower() not in _EN_SUBORDINATORS | {"if", "when"} and \
                 not re.search(r"\b(?:is|are|was|were|that|which)\b", definition["term"]):
-            term = definition["term"].strip().strip("*_\"“”'‘’")
+            term = re.sub(r"^\(?[a-z0-9]{1,3}[.)]\s+", "", definition["term"].strip())  # "(c) “Processing”"
+            term = term.strip("*_\"“”'‘’")
             verb = definition["verb"].lower()
             ask = "stand for" if verb == "stands for" else "mean"
             return Statement("definition", term, f'what does "{term}" {ask}?',
@@ -3066,8 +3067,10 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
         # ..." read as "what does Rust have?", "what does 'A mismatch usually' mean?"
     conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)
     if statement.kind == "copula" and section.language == "zh" and _folded(
-            statement.subject).strip("`<>") not in _folded(" ".join(section.heading_path)):
-        return None  # "什么是`Waker`？" from the section on Notify: no definition there
+            statement.subject).strip("`<>") not in _folded(" ".join(section.heading_path)) and \
+            not _marked_here(statement.subject, text, section):
+        return None  # "什么是`Waker`？" from the section on Notify: no definition there (but
+        # "**单态化**是…的过程": a term the writer sets in bold where it defines it)
     if section.language == "zh" and (statement.kind == "action" or statement.rule and
                                      statement.rule.modal.endswith("需要")):
         return None  # "一个依赖什么？", "借用检查什么？": Chinese verb-object reading garbles
@@ -3221,6 +3224,8 @@ def _row_labels(table: Table) -> bool:
     """Whether a table's first column names its rows: short, distinct labels (then a
     question can name a row by it)."""
     labels = [r[0] for r in table.rows if r]
+    if len(set(table.header)) < len(table.header):
+        return False  # "NN | NN | NN": columns a question cannot tell apart (round 30)
     return bool(labels) and len(set(labels)) == len(labels) and bool(table.header[0].strip()) \
         and all(0 < len(label) <= 40 and not re.search(r"[。，；.;]\s|[。，；]", label)
                 for label in labels)
@@ -3718,6 +3723,11 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
             continue
         if _EN_CONNECTIVE_RE.match(block.lead_in) or re.match(r"^(?:Then|Now|Next)\b", block.lead_in):
             continue  # "the list that follows 'Then on the server'" says what it lists nowhere
+        unfinished = re.search(r"\bthat ([^,;:]*)[:：]?$", block.lead_in)
+        if re.match(r"^(?:If|When|Unless)\b", block.lead_in) and unfinished and \
+                not _EN_FINITE_RE.search(" " + unfinished.group(1)):
+            continue  # "If GitHub … determines … that a Listing or your Brand Features:": the
+            # items end a condition whose consequence comes after the list (round 30)
         if _about_the_listing(block.items, section):
             continue  # "`arr.len()`报错，…`&mut arr[i]`…": the items explain code the reader lacks
         cleaned = [re.sub(r"(?:[,;]?\s*\b(?:and|or))?[,;，、\s]*$", "", _strip_end(i)) for i in block.items]
@@ -3846,11 +3856,13 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
                 re.search(r"`[^`]+`", split.main) and "`" not in split.clause:
             continue  # "what happens if an error occurs?" / "The `?` operator will return
             # early …": the question never names what the answer is about (rounds 23, 25)
+        framed = lang.frame(section, question, answer)
         if set(content_words(answer)) - {"event", "emitted", "emit", "called", "fired",
-                                         "triggered"} <= set(content_words(question)):
+                                         "triggered"} <= set(content_words(framed)):
             continue  # "what happens when the worker comes `'online'`?" / "The `'online'` event
-            # is emitted": the question holds the answer (round 25)
-        drafts.append(Draft(lang.frame(section, question, answer), answer,
+            # is emitted": the question holds the answer (round 25), or its frame does ("for
+            # the `'session'` event, what happens when …?", round 30)
+        drafts.append(Draft(framed, answer,
                             lang.steps(section, section.heading, fact.text, lang.fmt(
                                 "why_condition", condition=lang.condition_text(split)))))
     return drafts
@@ -4223,13 +4235,21 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 any(p in blanked.lower() for p in pieces):
             continue  # the answer, or a piece of it, would stand in the question
         kind = _blank_kind(term, text, section, defined)
-        if kind == "blank_amount" and not _anchored(blanked, section):
-            continue  # "数组中的 ___元素": the array of an example the reader does not see
+        if kind == "blank_amount" and (not _anchored(blanked, section) or _EXAMPLE_RE.match(text) or
+                                       _in_listing(NUMBER_RE.findall(term), section)):
+            continue  # "数组中的 ___元素": the array of an example the reader does not see;
+            # "想象一下一个有 ___的列表", "数组中的 5 个元素" of the listing's array (round 30)
         return Draft(lang.fmt("q_blank", doc=lang.title(section), sentence=blanked),
                      text[at:at + len(term)],
                      lang.steps(section, section.heading, text,
                                 lang.fmt("why_blank", kind=lang.T[kind])), key=(term,))
     return None
+
+
+def _in_listing(numbers: Sequence[str], section: Section) -> bool:
+    """Whether one of the numbers stands in the section's code as a value of its own."""
+    code = " ".join(c.code for c in section.codes)
+    return any(re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", code) for n in numbers)
 
 
 def _blank_kind(term: str, text: str, section: Section, defined: frozenset[str]) -> str:
@@ -4262,6 +4282,8 @@ def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draf
     changed = lang.falsified(text)
     if not changed:
         return None  # a statement that could not be made false is not asked as true either
+    if NUMBER_RE.fullmatch(changed[1]) and (_in_listing([changed[1]], section) or _EXAMPLE_RE.match(text)):
+        return None  # "数组中的 5 个元素全部被打印" counts the listing's array (round 30)
 
     def draft(truth: bool) -> Draft:
         statement = text if truth else changed[0]
@@ -4443,7 +4465,9 @@ _UNRESOLVED_RE = re.compile(
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)|"
-    r"\b[Tt]his(?=\s*[?.,;:!]|$)|"  # "what happens if Rust did this?" (round 24)
+    r"\b[Tt]his(?=\s*[?.,;:!]|$)|\b(?:what|which|how) (?:\w+ ){0,2}(?:any|all|some) other\b(?! than)|"
+    # "… did this?" (round 24); "what should any other changes … have?": other than the ones a
+    # list before gave (round 30)
     r"上面|(?:下面|前面|之前)的?(?:代码|例子|示例|程序)|(?:正确|错误)(?:的)?代码|"  # "上面代码会打印 ___"
     r"(?:与|随|为|使|将|对|把|令)之(?![前后间外内上下中一际所])|"  # "与之等价的路径": equal to what?
     r"另(?:外)?[两几二三][个种]|其余的|剩下的")  # "另两个方法": the other two of which?

@@ -877,6 +877,56 @@ def test_a_consequence_that_explains_the_listing_is_not_asked():
                 if gsd._askable(d, section, "cause_effect")]
 
 
+def test_a_defined_term_leaves_its_list_label_and_quotes_behind():
+    # 'what does "(c) “Processing" mean?' (round 30)
+    text = ("# Data Protection Addendum\n(c) “Processing” means any operation performed on Personal "
+            "Data, whether by manual or automatic means.\n")
+    questions = [d.question for d in drafts_of("fact_based", text)]
+    assert len(questions) == 1 and questions[0].endswith('what does "Processing" mean?'), questions
+
+
+def test_a_table_whose_columns_share_one_name_is_not_asked():
+    # "“Cargo”一行的“NN”一栏是什么？" (round 30): columns a question cannot tell apart
+    text = "# 索引\n| NN | NN | NN |\n|---|---|---|\n| A | Attribute | Async |\n| C | Cargo | Closure |\n"
+    assert drafts_of("factual_recall", text) == []
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if "NN" in d.question]
+
+
+@pytest.mark.parametrize("text", [
+    "# 避免不必要的组件抽象\n想象一下一个有 100 项的列表，每项的组件都包含许多子组件。\n",
+    "# 使用 `for` 遍历集合\n数组中的 5 个元素全部都如期被打印出来。\n\n```\nlet a = [1, 2, 3, 4, 5];\n"
+    "for x in a { println!(\"{x}\"); }\n```\n",
+])
+def test_an_amount_of_an_imagined_example_or_of_the_listing_is_not_asked(text):
+    # "想象一下一个有 ___的列表" (100 项), "数组中的 10 个元素…" for the listing's 5 (round 30)
+    assert not [d for d in drafts_of("true_false_fill_blank", text)
+                if "___" in d.question and re.search(r"\d", d.answer) or re.search(r"\d+ 个元素", d.question)
+                and d.verdict is not None]
+
+
+def test_an_event_section_asks_no_hypothetical_its_frame_answers():
+    # "for the `'session'` event, what happens when …?" / "The `'session'` event is emitted."
+    text = ("# HTTP/2\n## Event: `'session'`\nThe `'session'` event is emitted when a new "
+            "`Http2Session` is created by the `Http2Server`.\n")
+    assert drafts_under("hypothetical", text, "Event: `'session'`") == []
+
+
+def test_what_any_other_thing_does_is_not_asked():
+    section = parse("# Post\nA post starts as a draft before it is reviewed.\n").sections[0]
+    assert not gsd.self_contained('In "Post", what should any other changes attempted on a post have?',
+                                  section)
+    assert gsd.self_contained('True or false: GitHub does not accept any other means of recovery.',
+                              section)
+
+
+def test_a_list_that_ends_a_condition_is_not_summarized():
+    # "If GitHub … determines … that a Listing or your Brand Features:" + what they do (round 30)
+    text = ("# Takedowns\nIf GitHub is notified by you and determines, in its sole discretion, that a "
+            "Listing or your Brand Features:\n\n- violate the terms of this Agreement\n- impact the "
+            "integrity of GitHub servers\n- add undue risk to End Users\n\nGitHub may remove the Listing.\n")
+    assert drafts_of("summarization", text) == []
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
