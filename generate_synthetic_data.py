@@ -3067,10 +3067,8 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
         # ..." read as "what does Rust have?", "what does 'A mismatch usually' mean?"
     conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)
     if statement.kind == "copula" and section.language == "zh" and _folded(
-            statement.subject).strip("`<>") not in _folded(" ".join(section.heading_path)) and \
-            not _marked_here(statement.subject, text, section):
-        return None  # "什么是`Waker`？" from the section on Notify: no definition there (but
-        # "**单态化**是…的过程": a term the writer sets in bold where it defines it)
+            statement.subject).strip("`<>") not in _folded(" ".join(section.heading_path)):
+        return None  # "什么是`Waker`？" from the section on Notify: no definition there
     if section.language == "zh" and (statement.kind == "action" or statement.rule and
                                      statement.rule.modal.endswith("需要")):
         return None  # "一个依赖什么？", "借用检查什么？": Chinese verb-object reading garbles
