@@ -2468,6 +2468,9 @@ class Chinese(Language):
         if unit == "年" and re.fullmatch(r"\d{4}", number) or match.start() < 2 or \
                 clause.startswith(_ZH_NOT_SUBJECT + _ZH_MODALS + ("会", "能", "用")) or len(clause) < 6 or re.search(r"[：:]", clause):
             return None  # no subject before the amount: "几章超级长的内容？" asks nothing
+        if re.search(r"的[^，,。；]*是", clause[match.end():]):
+            return None  # "每几周发布一版的一个好处是…？": the amount qualifies the subject of
+            # a sentence that says something else (round 31)
         small = number in "一二两三四五六七八九十" or (number.isdigit() and int(number) <= 10)
         ask = "几" if small and unit not in ("%", "KB", "MB", "GB", "TB", "ms", "MiB", "GiB") \
             else "多少"
@@ -3502,6 +3505,10 @@ def _usable_condition(split: Split, section: Section) -> bool:
                 r"(?:are|is|was|were|have|has|do|does|can|will|exist|match|remain)\b", split.clause,
                 re.IGNORECASE):
         return False  # "suppose none are provided": none of what? (graded round 21)
+    if re.match(r"(?:[a-z]+ly|[a-z]+ed|being|not)\b", split.clause) or \
+            re.search(r"\b(?:that|which) would\b", split.main):
+        return False  # "… that would otherwise become improperly decoded if simply pulled from
+        # the stream": a condition with no subject, of a relative clause (round 31)
     return _anchored(both, section) and not re.search(
         r"\b(?:also|too|as well|so that|so you can|in order to|(?:by|via|through) \w+ing)\b|"
         r"也|还|为了|以便|我们", both)
@@ -4463,6 +4470,8 @@ _UNRESOLVED_RE = re.compile(
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)|"
+    r"(?:^|[：:]|根据\s*[，,])\s*(?:将|把|对|给|让|使)?(?:他们|她们)|"  # a sentence that opens on
+    # "他们" or "将他们放进 src/lib.rs" (round 31); later in the sentence it has its noun there
     r"\b[Tt]his(?=\s*[?.,;:!]|$)|\b(?:what|which|how) (?:\w+ ){0,2}(?:any|all|some) other\b(?! than)|"
     # "… did this?" (round 24); "what should any other changes … have?": other than the ones a
     # list before gave (round 30)

@@ -927,6 +927,26 @@ def test_a_list_that_ends_a_condition_is_not_summarized():
     assert drafts_of("summarization", text) == []
 
 
+def test_a_condition_without_a_subject_is_no_situation():
+    # "suppose simply pulled from the stream as `Buffer` objects. What will …?" (round 31)
+    text = ("# Stream\n## `readable.setEncoding(encoding)`\nThe `Readable` stream will properly handle "
+            "multi-byte characters that would otherwise become improperly decoded if simply pulled "
+            "from the stream as `Buffer` objects.\n")
+    assert not [d for d in drafts_under("application", text, "`readable.setEncoding(encoding)`")
+                if "simply pulled" in d.question]
+
+
+def test_an_amount_in_the_subject_of_another_statement_is_not_asked():
+    # "每几周发布一版的一个好处是下一班火车即将到来？" (round 31)
+    assert drafts_of("factual_recall", "# 发布通道\n每 6 周发布一版的一个好处是下一班火车即将到来。\n") == []
+
+
+def test_a_chinese_sentence_that_opens_on_they_does_not_stand_alone():
+    section = parse("# 如何编写测试\n测试函数体通常执行三种操作。\n").sections[0]
+    assert not gsd.self_contained("填空（《如何编写测试》）：将他们放进 src/lib.rs 并使用 ___ 宏编写一些测试。", section)
+    assert gsd.self_contained("判断正误：根据《Vue》，用户应该导入他们需要的类型定义文件。", section)
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
