@@ -2961,6 +2961,7 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
             and not _SIGNPOST_RE.search(f.text)  # "You'll see why … in a bit."
+            and not re.search(r"。。|……|\.\.\.[.。]?$", f.text)  # "…列出一个列表：C 语言。。。" trails off
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
             and not re.fullmatch(r"[（(][^（）()]*[)）][。.]?", f.text)  # "（第 4 章会更全面地解释引用。）"
             and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: earlier(w, n), section)]
@@ -2999,7 +3000,11 @@ def _repeats_previous_noun(fact: Fact, earlier: Callable[[str], bool], section: 
             re.match(r"same (?:[\w`-]+ ){1,3}as\b", text[found.start(1):], re.IGNORECASE):
         return True  # "the same options as `exec()`" says the same as what
     noun = words[1] if len(words) > 1 and words[0].lower() in _EN_REFERRING_ADJECTIVES else words[0]
-    around = {_noun_stem(w) for w in _word_bag(" ".join((*section.heading_path, section.doc_title)))}
+    headings = " ".join((*section.heading_path, section.doc_title))
+    around = {_noun_stem(w) for w in _word_bag(headings)}
+    if noun.lower() not in re.findall(r"[a-z]+", headings.lower()):
+        around = set()  # "The service must …" after "a paid service", under "Services": the
+        # heading names the kind, the sentence one of them (round 32)
     return any(earlier(w) for w in map(_noun_stem, _word_bag(noun)) if w not in around)
     # "The prior approval …": the noun after a referring adjective, else the first word ("the
     # amber tank" is new); "the entries" after "a new `PerformanceMeasure` entry" (round 20)
@@ -3486,8 +3491,11 @@ def _scoped(question: str, section: Section, answer: str = "") -> str:
     if pairs and sum(p in question for p in pairs) * 2 >= len(pairs) or \
             words & set(re.findall(r"[A-Za-z][\w.-]+", question)):
         return question  # named already (half of the heading's character pairs are there)
-    if pairs and sum(p in answer for p in pairs) * 2 >= len(pairs):
-        return question  # "关于“激活不匹配”，…会怎样？" / "会出现激活不匹配": it would give the answer
+    runs = {heading[i:i + 4] for i in range(len(heading) - 3)
+            if len(CJK_RE.findall(heading[i:i + 4])) == 4}
+    if pairs and sum(p in answer for p in pairs) * 2 >= len(pairs) or any(r in answer for r in runs):
+        return question  # "关于“激活不匹配”，…会怎样？" / "会出现激活不匹配", "关于“特征对象的动态分发”，…？"
+        # / "必须使用动态分发" (round 32): it would give the answer
     return f"关于“{heading}”，{question}"
 
 
@@ -3506,9 +3514,11 @@ def _usable_condition(split: Split, section: Section) -> bool:
                 re.IGNORECASE):
         return False  # "suppose none are provided": none of what? (graded round 21)
     if re.match(r"(?:[a-z]+ly|[a-z]+ed|being|not)\b", split.clause) or \
-            re.search(r"\b(?:that|which) would\b", split.main):
+            re.search(r"\b(?:that|which) would\b", split.main) or \
+            re.search(r"\bor (?:when|if|whenever)\b", split.clause):
         return False  # "… that would otherwise become improperly decoded if simply pulled from
-        # the stream": a condition with no subject, of a relative clause (round 31)
+        # the stream": a condition with no subject, of a relative clause (round 31); "suppose
+        # evidence shows … or when the developer …": two conditions run together (round 32)
     return _anchored(both, section) and not re.search(
         r"\b(?:also|too|as well|so that|so you can|in order to|(?:by|via|through) \w+ing)\b|"
         r"也|还|为了|以便|我们", both)
@@ -4469,7 +4479,7 @@ _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
-    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我们|本(?:例|节|章|示例)|"
+    r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我(?!们)|我们|本(?:例|节|章|示例)|"
     r"(?:^|[：:]|根据\s*[，,])\s*(?:将|把|对|给|让|使)?(?:他们|她们)|"  # a sentence that opens on
     # "他们" or "将他们放进 src/lib.rs" (round 31); later in the sentence it has its noun there
     r"\b[Tt]his(?=\s*[?.,;:!]|$)|\b(?:what|which|how) (?:\w+ ){0,2}(?:any|all|some) other\b(?! than)|"

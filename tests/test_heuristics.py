@@ -947,6 +947,36 @@ def test_a_chinese_sentence_that_opens_on_they_does_not_stand_alone():
     assert gsd.self_contained("判断正误：根据《Vue》，用户应该导入他们需要的类型定义文件。", section)
 
 
+def test_the_one_of_a_kind_a_heading_names_in_the_plural_points_back():
+    # "what must the service do?" after "a new or recurring paid service", under "Services"
+    text = ("# Expense Policy\n## Services and project property\nThe Lead Maintainers must approve a "
+            "new or recurring paid service. The service must use a Homebrew-controlled account and "
+            "payment method.\n")
+    assert not [d for d in drafts_under("fact_based", text, "Services and project property")
+                if "the service" in d.question]
+
+
+def test_two_conditions_run_together_are_no_situation():
+    # "suppose evidence shows that … or when the developer steers users …" (round 32)
+    text = ("# Cask policy\n## Malware\nMaintainers must remove the cask if evidence shows that "
+            "the application is malicious or when the developer steers users towards a malicious "
+            "variant.\n")
+    assert not [d for d in drafts_under("application", text, "Malware") if "or when" in d.question]
+
+
+def test_a_chinese_question_is_not_scoped_by_a_heading_that_holds_its_answer():
+    # "关于“特征对象的动态分发”，当使用特征对象时，Rust 必须怎么做？" / "必须使用动态分发" (round 32)
+    text = "# 特征对象\n## 特征对象的动态分发\n当使用特征对象时，Rust 必须使用动态分发。\n"
+    drafts = drafts_under("application", text, "特征对象的动态分发")
+    assert drafts and not [d for d in drafts if "动态分发" in d.question], drafts
+
+
+def test_the_chinese_authors_i_and_a_sentence_that_trails_off_are_not_asked():
+    text = ("# 节约成本\n我可以很轻松的列出一个列表：C 语言。。。\n\n又有读者要问了，我还可以手动为变量标注 `'static` 啊。\n")
+    assert [d for d in drafts_of("true_false_fill_blank", text)
+            if gsd.self_contained(d.question, parse(text).sections[0])] == []
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
