@@ -1899,8 +1899,10 @@ class English(Language):
         should you never use acetone?";  a clause with a negation -> None (what "because"
         explains is unclear: "You don't want it removed because ...")."""
         main = _EN_CONNECTIVE_RE.sub("", main)
-        if re.match(r"^(?:In|On|At|For|By|With|After|Before|During|Under)\s", main):
-            return None  # "why might in some cases a notice allege ...": no safe inversion
+        if re.match(r"^(?:In|On|At|For|By|With|After|Before|During|Under|Sometimes|Often|Usually|"
+                    r"Occasionally|Typically|Generally|Normally)\s", main):
+            return None  # "why might in some cases a notice allege ...", "why will sometimes during
+            # testing a programmer use …?" (round 33): no safe inversion
         words = main.split()
         if words[0].lower() in ("never", "always") or (
                 words[0][0].isupper() and words[0].lower() in _EN_VERB_BASES and len(words) > 1
@@ -2571,6 +2573,8 @@ class Chinese(Language):
         match = re.match(r"^(?:要|为了|如需|若要|如果要|想要)(?P<goal>[^，,：:]{4,30})[，,]", text + "，")
         if match and re.fullmatch(r"\s*(?:在项目中|在代码中)?(?:使用|用)\s*(?:`[^`]+`|\S{1,8})\s*", match["goal"]):
             return None  # "如何使用 `stream`？" is too broad for the one setup step that follows
+        if match and re.search(r"大家|读者|同学|我们|你们", match["goal"]):
+            return None  # "为了帮助大家更直观的感受下…": the writer's aim, no task (round 33)
         if match and match["goal"][-1] not in "为在到给把对向从成的":
             return match["goal"]
         if not heading:
@@ -2595,7 +2599,9 @@ class Chinese(Language):
         for size in range(min(6, len(heading)), 1, -1):
             found = [heading[i:i + size] for i in range(len(heading) - size + 1)
                      if heading[i:i + size] in text and heading[i] not in _ZH_FUNCTION_CHARS
-                     and heading[i + size - 1] not in _ZH_FUNCTION_CHARS]
+                     and heading[i + size - 1] not in _ZH_FUNCTION_CHARS
+                     and not (i + size < len(heading) and heading[i:i + size + 1] in text)
+                     and not (i and heading[i - 1:i + size] in text)]  # not "___数" for 抽取组合式函数
             if found:
                 terms += found[:1]
                 break
@@ -4237,8 +4243,9 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum() and
                     not _marked_here(term, text, section)):
             continue  # part of a longer word (emphasis marks where a Chinese term starts)
-        if term.startswith("`") and (len(term.split()) > 5 or re.search(r";|^`let\s", term)):
-            continue  # "`let Point { x: x, y: y } = p;`": a statement of the listing, no term
+        if term.startswith("`") and (len(term.split()) > 5 or re.search(r";|^`let\s|://", term)):
+            continue  # "`let Point { x: x, y: y } = p;`": a statement of the listing, no term;
+            # an example URL ("`https://user-controlled-website.com/`", round 33)
         if not term.startswith("`") and text[at - 1:at] == "`" == text[at + len(term):][:1]:
             continue  # a heading word that is a whole code span: "`___`e" for "`formula`e"
         blanked = text[:at] + "___" + text[at + len(term):]

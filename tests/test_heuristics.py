@@ -977,6 +977,31 @@ def test_the_chinese_authors_i_and_a_sentence_that_trails_off_are_not_asked():
             if gsd.self_contained(d.question, parse(text).sections[0])] == []
 
 
+def test_a_chinese_heading_word_is_not_blanked_cut_short():
+    # "___数不仅是为了复用" / "抽取组合式函" for 抽取组合式函数 (round 33)
+    text = "# 组合式函数\n## 抽取组合式函数\n抽取组合式函数不仅是为了复用，也是为了代码组织。\n"
+    assert not [d for d in drafts_under("true_false_fill_blank", text, "抽取组合式函数")
+                if d.answer == "抽取组合式函"]
+
+
+def test_the_writers_aim_is_no_how_to():
+    # "如何帮助大家更直观的感受下应答格式第一行长什么样？" (round 33)
+    assert gsd.LANGUAGES["zh"].goal("为了帮助大家更直观的感受下应答格式第一行长什么样，下面给出一个例子：") is None
+    assert gsd.LANGUAGES["zh"].goal("要安装 Rust，请运行以下命令：") == "安装 Rust"
+
+
+def test_a_why_of_a_clause_that_opens_on_an_adverb_is_not_asked():
+    # "why will sometimes during testing a programmer use a type …?" (round 33)
+    assert gsd.LANGUAGES["en"].why_question(
+        "Sometimes during testing a programmer will use a type in place of another type", str) is None
+
+
+def test_an_example_url_is_no_blank():
+    text = ("# 安全\n如果用户控制的页面 `https://user-controlled-website.com/` 专门仿造了你应用的登录页，"
+            "就有可能捕获用户的真实登录信息。\n")
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if "://" in d.answer]
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
