@@ -318,6 +318,7 @@ class ListBlock:
     ordered: bool
     lead_in: str  # the paragraph just before the list, often ending with ":"
     items: tuple[str, ...]  # the top-level items' own text
+    nested: bool = False  # whether an item holds a list of its own (its text is run into it)
 
 
 @dataclass(frozen=True)
@@ -1020,6 +1021,7 @@ class _SectionBuilder:
         self.lead_in = ""
         self._list_group: int | None = None
         self._list_items: list[str] = []
+        self._list_nested = False
         self._list_ordered = False
         self._list_lead = ""
 
@@ -1065,6 +1067,7 @@ class _SectionBuilder:
         item = " ".join(own for own, _ in texts if own)
         if item:  # the item with its nested items, for procedures and summaries
             self._list_items.append(item)
+            self._list_nested = self._list_nested or sum(bool(own) for own, _ in texts) > 1
         for own, full in texts:
             if own and is_fact(full) and is_fact(own) and not is_junk(own):
                 self.facts.append(Fact(full, "list_item"))
@@ -1072,9 +1075,9 @@ class _SectionBuilder:
     def _close_list(self) -> None:
         if self._list_group is not None and self._list_items:
             self.lists.append(ListBlock(self._list_ordered, self._list_lead,
-                                        tuple(self._list_items)))
+                                        tuple(self._list_items), self._list_nested))
             self.lead_in = ""
-        self._list_group, self._list_items = None, []
+        self._list_group, self._list_items, self._list_nested = None, [], False
 
     def _add_table(self, tokens: tuple) -> None:
         rows: list[list[str]] = []
@@ -1802,7 +1805,8 @@ class English(Language):
             return None
         subject, be, complement = lower(match["subj"]), match["be"], match["comp"]
         if not _whole_predicate(complement) or complement.split()[0] not in ("a", "an", "the") \
-                or len(complement.split()) < 3 or re.match(r"a (?:bit|little) like\b", complement):
+                or len(complement.split()) < 3 or re.match(r"a (?:bit|little)\b", complement):
+            # "It is a bit different, as …": a comparison with something unsaid (round 34)
             return None
         return Statement("copula", subject, f"what {be} {subject}?",
                          f"{'It' if be == 'is' else 'They'} {be} {complement}.",
@@ -2151,7 +2155,7 @@ _ZH_NOT_SUBJECT = ("这", "那", "它", "他", "她", "其", "此", "但", "而"
 # Adverbs that stand between a subject and its modal: they belong to the predicate.
 _ZH_SUBJECT_ADVERBS = ("至少", "最多", "一定", "通常", "一般", "也", "都", "还", "只", "先", "就", "则")
 # A subject that ends in one of these is an adverb or a word "是" belongs to ("但是", "就是").
-_ZH_NOT_SUBJECT_END = tuple("就也都还才又便但于总或可只正不而凡要即")
+_ZH_NOT_SUBJECT_END = tuple("就也都还才又便但于总或可只正不而凡要即则")  # "留在栈上的则是…" (round 34)
 # Words a clause may start with after a comma that begins a new clause; a complement is cut
 # there, never elsewhere.
 _ZH_NEW_CLAUSE_RE = re.compile(r"[，,]\s*(?:因此|所以|但是|但|而且|而|并且|同时|因为|由于|如果|例如|比如|"
@@ -3749,6 +3753,9 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
                 not _EN_FINITE_RE.search(" " + unfinished.group(1)):
             continue  # "If GitHub … determines … that a Listing or your Brand Features:": the
             # items end a condition whose consequence comes after the list (round 30)
+        if block.nested:
+            continue  # "`BROTLI_PARAM_MODE` `BROTLI_MODE_GENERIC` (default) `BROTLI_MODE_TEXT` …":
+            # an item's own list runs into its text, one answer line (round 34)
         if _about_the_listing(block.items, section):
             continue  # "`arr.len()`报错，…`&mut arr[i]`…": the items explain code the reader lacks
         cleaned = [re.sub(r"(?:[,;]?\s*\b(?:and|or))?[,;，、\s]*$", "", _strip_end(i)) for i in block.items]
@@ -4600,6 +4607,9 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
         return False  # "what happens when `c` goes out of scope?": outside an API's section
         # (`fs.open()`'s `fd`), a name that short comes from a listing, maybe the section
         # before's (graded round 20)
+    if question_type in _CONSEQUENCE_TYPES and re.search(
+            r"(?<![与和跟同])[^，。与和跟同]{0,6}不同的|\ba different\b(?![^.]*\b(?:from|than)\b)", draft.answer):
+        return False  # "会打印出一个不同的错误信息": different from what? (rounds 29, 34)
     if question_type in _CONSEQUENCE_TYPES and _leans_on_listing(re.sub(
             r"`(?:true|false|None|Some|Ok|Err|null|undefined)`", "", draft.answer), section):
         return False  # "因为 Rust 并不知道…指向 `x` 或 `y`", "整个 `push_cap` 方法都被优化掉了":

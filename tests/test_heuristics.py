@@ -1002,6 +1002,28 @@ def test_an_example_url_is_no_blank():
     assert not [d for d in drafts_of("true_false_fill_blank", text) if "://" in d.answer]
 
 
+def test_a_list_whose_items_hold_lists_is_not_summarized():
+    # "`BROTLI_PARAM_MODE` `BROTLI_MODE_GENERIC` (default) `BROTLI_MODE_TEXT` …" (round 34)
+    text = ("# Compressor options\nThe most important options are:\n\n- `MODE`\n  - `GENERIC` (default)\n"
+            "  - `TEXT`, for UTF-8 text\n- `QUALITY` ranges from `MIN` to `MAX`\n- `SIZE_HINT` is the "
+            "expected input size\n")
+    assert drafts_of("summarization", text) == []
+
+
+@pytest.mark.parametrize("question_type, text", [
+    ("fact_based", "# 使用 Box\n## 堆上的数据\n留在栈上的则是指向堆数据的指针。\n"),
+    ("fact_based", "# `brew livecheck`\n## `Git` strategy\nA `strategy` block for `Git` is a bit "
+                   "different, as the block receives an array of tag strings.\n"),
+    ("hypothetical", "# 错误处理\n## 匹配不同的错误\n当文件不能被打开，会打印出一个不同的错误信息。\n"),
+])
+def test_a_contrast_with_what_came_before_is_not_asked(question_type, text):
+    # "什么是留在栈上的则？", "It is a bit different, as …", "会打印出一个不同的错误信息" (round 34)
+    docs, corpus = corpus_of(text)
+    section = docs[0].sections[-1]
+    assert not [d for d in gsd.QUESTION_TYPES[question_type](section, corpus)
+                if gsd._askable(d, section, question_type)]
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
