@@ -2347,7 +2347,8 @@ class Chinese(Language):
                 agent = re.search(r"(?:Rust|Cargo|Vue|编译器|用户|你|您)$|[者员人]$", rule.subject)
                 question = _zh_spaced(f"{rule.subject}{rule.modal}怎么做？" if agent and not
                                       predicate.startswith("是") else f"对{rule.subject}有什么要求？")
-                answer = self.sentence(f"{rule.modal}{predicate}")
+                # "都必须有明确的生命周期" answers as a fragment: the 都 belongs to the subject
+                answer = self.sentence(re.sub(r"^[都也还就]", "", rule.modal) + predicate)
             elif rule.modal.endswith("需要"):  # "Rust 需要知道…" says what Rust needs
                 question = f"{rule.subject}需要做什么？"
                 answer = self.sentence(f"{rule.modal}{predicate}")

@@ -1024,6 +1024,12 @@ def test_a_contrast_with_what_came_before_is_not_asked(question_type, text):
                 if gsd._askable(d, section, question_type)]
 
 
+def test_a_chinese_requirement_is_answered_without_the_subjects_adverb():
+    # "对每一个引用有什么要求？" / "都必须有明确的生命周期" read as a fragment (rounds 34, 35)
+    statement = gsd.LANGUAGES["zh"].statement("每一个引用都必须有明确的生命周期。", "", str.lower)
+    assert statement and statement.answer == "必须有明确的生命周期。", statement
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
