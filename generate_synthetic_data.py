@@ -824,7 +824,7 @@ def _inline_parts(token) -> tuple[str, str, bool]:
 def _emphasized(token) -> list[str]:
     """The phrases an inline token sets in bold or italics, each with the Chinese
     characters just around it, so that a check can tell this place from the same word
-    elsewhere: "被称为 **静态**（*static*）变量" -> ["称为\x00静态\x00（", "（\x00static\x00）"]."""
+    elsewhere: "被称为 **静态**（*static*）变量" -> ["称为\x00静态\x00", "（\x00static\x00）变"]."""
     found, depth, parts, before = [], 0, [], ""
     children = list(token.children or ())
     for at, child in enumerate(children):
