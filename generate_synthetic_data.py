@@ -1698,9 +1698,8 @@ class English(Language):
         "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
         "q_cell": 'what does the "{column}" column of the table in "{heading}" give for "{row}"?',
         "q_table_true": 'for "{row}", the "{column}" column of the table in "{heading}" reads "{value}"',
-        "q_summary": 'Summarize the section "{heading}" of {doc}.',
-        "q_summary_doc": "Summarize the opening of {doc}.",
-        "q_summary_recap": 'What does the "{heading}" section of {doc} say?',
+        "q_summary": 'What does the "{heading}" section of {doc} say?',
+        "q_summary_doc": "What does the opening of {doc} say?",
         "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
         "q_list_under": "Summarize the list that follows \"{lead}\" in the section \"{heading}\" of {doc}.",
         "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
@@ -2258,9 +2257,8 @@ class Chinese(Language):
         "q_limit": "{doc}规定：“{rule}”{probe}{unit}是否符合这一规定？",
         "q_cell": "“{heading}”一节的表格中，“{row}”一行的“{column}”一栏是什么？",
         "q_table_true": "“{heading}”一节的表格中，“{row}”一行的“{column}”一栏是{value}",
-        "q_summary": "请概括{doc}中“{heading}”一节的要点。",
-        "q_summary_doc": "请概括{doc}开头部分的要点。",
-        "q_summary_recap": "{doc}的“{heading}”一节说了什么？",
+        "q_summary": "{doc}的“{heading}”一节讲了什么？",
+        "q_summary_doc": "{doc}的开头部分讲了什么？",
         "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
         "q_list_under": "请概括{doc}“{heading}”一节中“{lead}”之后列出的内容。",
         "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
@@ -3315,9 +3313,10 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     answer = ("" if lang.code == "zh" else " ").join(kept)
     if not kept or estimate_tokens(answer) > SUMMARY_TOKENS:
         return []
-    kind = "q_summary_doc" if section.heading == section.doc_title else "q_summary_recap" if \
-        _RECAP_HEADING_RE.fullmatch(section.heading) else "q_summary"  # not 'the section "Summary"'
-    question = lang.fmt(kind, heading=section.heading, doc=lang.title(section))
+    # asked what the section says, not to "summarize" it: the answer is its own sentences
+    # (readers marked "Summarize …" answered by the whole section a copy, rounds 27-35)
+    question = lang.fmt("q_summary_doc" if section.heading == section.doc_title else "q_summary",
+                        heading=section.heading, doc=lang.title(section))
     why = lang.fmt("why_summary", count=len(sentences)) if len(kept) == len(sentences) else \
         lang.fmt("why_summary_kept", count=len(sentences), dropped=len(sentences) - len(kept))
     return [Draft(question, answer, lang.steps(section, section.heading, kept[0], why))]
@@ -3330,9 +3329,6 @@ _SUMMARY_ASIDE_RE = re.compile(
     r"(?:look|see|explore|discuss|cover|turn|talk|learn)|"
     r"See\b|Let(?:'s|’s| us) (?:move on|turn|look|continue)\b|例如|比如|举个例子|譬如|下一章|下一节|在下一|"
     r"接下来|让我们(?:转向|来看|看看|继续))")
-# Headings of a section where a writer sums up (the chapter, often more than the document).
-_RECAP_HEADING_RE = re.compile(r"(?i)(?:summary|conclusions?|recap|wrap[- ]?up|in summary|总结|小结|"
-                               r"本章小结|本章总结)[.:：。]?")
 # Text a section summary would carry without what it points at.
 _SUMMARY_UNSEEN_RE = re.compile(r"\b(?:just (?:discussed|described|mentioned|seen|covered)|"
                                 r"(?:mentioned|described|shown|listed) (?:above|earlier|before)|"

@@ -1896,6 +1896,17 @@ def test_a_summary_section_is_asked_what_it_says():
     assert "move on" not in drafts[0].answer
 
 
+def test_a_section_summary_asks_what_the_section_says():
+    # its answer is the section's own sentences: "Summarize …" answered by them read as a copy
+    # to readers in every round 27-35
+    text = ("# Bylaw\n## Parking\nScooters must be parked upright in a marked zone. A scooter "
+            "parked outside a zone is fined 75 CAD.\n")
+    assert [d.question for d in drafts_under("section_summary", text, "Parking")] == [
+        'What does the "Parking" section of "Bylaw" say?']
+    zh = "# 同步客户端\n## 冲突\n客户端会保留两个版本的文件。用户必须在三十天内处理冲突副本。\n"
+    assert [d.question for d in drafts_under("section_summary", zh, "冲突")] == ["《同步客户端》的“冲突”一节讲了什么？"]
+
+
 def test_a_chinese_section_summary_joins_its_sentences_without_spaces():
     drafts = drafts_of("section_summary", "# 所有权\nRust 中的每个值都有一个所有者。值在任一时刻只能有一个所有者。\n")
     assert drafts and drafts[0].answer == "Rust 中的每个值都有一个所有者。值在任一时刻只能有一个所有者。"
