@@ -1749,6 +1749,9 @@ class English(Language):
                 definition["term"].split()[0].lower() not in _EN_SUBORDINATORS | {"if", "when"} and \
                 not re.search(r"\b(?:is|are|was|were|that|which)\b", definition["term"]):
             term = re.sub(r"^\(?[a-z0-9]{1,3}[.)]\s+", "", definition["term"].strip())  # "(c) “Processing”"
+            if re.match(r"(?:The|This|That|These|Those|Such)\s", term):
+                return None  # "The assertion means that if we pass …": what one thing of the
+                # listing does, no term defined (round 36; a defined term is "“Processing” means")
             term = term.strip("*_\"“”'‘’")
             verb = definition["verb"].lower()
             ask = "stand for" if verb == "stands for" else "mean"

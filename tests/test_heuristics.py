@@ -1030,6 +1030,13 @@ def test_a_chinese_requirement_is_answered_without_the_subjects_adverb():
     assert statement and statement.answer == "必须有明确的生命周期。", statement
 
 
+def test_what_one_thing_of_the_listing_means_is_no_definition():
+    # 'what does "The assertion" mean?' (round 36)
+    text = ("# Unsafe Rust\n## Safe abstractions\nThe assertion means that if we pass an index that is "
+            "greater than the length, the function will panic before it uses that index.\n")
+    assert not [d for d in drafts_under("fact_based", text, "Safe abstractions") if "mean?" in d.question]
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
