@@ -3525,10 +3525,11 @@ def _usable_condition(split: Split, section: Section) -> bool:
         return False  # "suppose none are provided": none of what? (graded round 21)
     if re.match(r"(?:[a-z]+ly|[a-z]+ed|being|not)\b", split.clause) or \
             re.search(r"\b(?:that|which) would\b", split.main) or \
-            re.search(r"\bor (?:when|if|whenever)\b", split.clause):
+            re.search(r"\bor (?:when|if|whenever)\b|\bunless\b", split.clause):
         return False  # "… that would otherwise become improperly decoded if simply pulled from
         # the stream": a condition with no subject, of a relative clause (round 31); "suppose
-        # evidence shows … or when the developer …": two conditions run together (round 32)
+        # evidence shows … or when the developer …": two conditions run together (round 32),
+        # "when the `'error'` event is emitted unless …": a condition and its exception (round 37)
     return _anchored(both, section) and not re.search(
         r"\b(?:also|too|as well|so that|so you can|in order to|(?:by|via|through) \w+ing)\b|"
         r"也|还|为了|以便|我们", both)
@@ -4300,8 +4301,8 @@ def _a_claim(text: str, section: Section) -> bool:
     if _strip_end(text) in section.heading_path or _strip_end(text) == section.doc_title or \
             re.match(r"^\(?\d+(?:\.\d+)*[.)]?\s", text):
         return False  # a clause number ("3.3 Developer will ...") is no value to change
-    if section.language == "zh":
-        return len(CJK_RE.findall(text)) >= 8
+    if section.language == "zh":  # "…当然不是浪得虚名": a boast, nothing to judge (round 37)
+        return len(CJK_RE.findall(text)) >= 8 and not re.search(r"当然|毕竟|居然|竟然|难道", text)
     return len(text.split()) >= 5 and _has_verb(text)
 
 

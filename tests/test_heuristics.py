@@ -1037,6 +1037,19 @@ def test_what_one_thing_of_the_listing_means_is_no_definition():
     assert not [d for d in drafts_under("fact_based", text, "Safe abstractions") if "mean?" in d.question]
 
 
+def test_a_condition_with_its_exception_is_no_situation():
+    # "what happens when the `'error'` event is emitted unless the `autoDestroy` option …?" (round 37)
+    text = ("# Stream\n## Event: `'error'`\nWhen the `'error'` event is emitted unless the "
+            "`autoDestroy` option was set to `false`, the stream is closed.\n")
+    assert not [d for d in drafts_under("hypothetical", text, "Event: `'error'`") if "unless" in d.question]
+
+
+def test_a_chinese_boast_is_no_statement_to_judge():
+    # "判断正误：…连续 8 年最受欢迎的语言当然不是浪得虚名" (round 37)
+    text = "# Rust 发展历程\n## 总结\n连续 8 年最受欢迎的语言当然不是浪得虚名。\n"
+    assert drafts_under("true_false_fill_blank", text, "总结") == []
+
+
 def test_a_year_is_no_amount_to_blank():
     # "Rust 1.58（___ 1 月 13 日发布）" (2022 年) is trivia the step called "数量" (round 27)
     text = "# 入门\n## 安装\n本书的版本假定你使用 Rust 1.58（2022 年 1 月 13 日发布）或更高版本。\n"
