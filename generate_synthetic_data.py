@@ -1700,12 +1700,12 @@ class English(Language):
         "q_table_true": 'for "{row}", the "{column}" column of the table in "{heading}" reads "{value}"',
         "q_summary": 'What does the "{heading}" section of {doc} say?',
         "q_summary_doc": "What does the opening of {doc} say?",
-        "q_list": "Summarize the list that follows \"{lead}\" in {doc}.",
-        "q_list_under": "Summarize the list that follows \"{lead}\" in the section \"{heading}\" of {doc}.",
-        "q_list_plain": 'Summarize the list in the section "{heading}" of {doc}.',
+        "q_list": 'What does the "{heading}" section of {doc} list?',
         "q_list_ask": "According to {doc}, {ask}",
         "q_list_ask_under": 'In the section "{heading}" of {doc}, {ask}',
-        "q_list_doc": "Summarize the list at the opening of {doc}.",
+        "q_list_doc": "What does the opening of {doc} list?",
+        "q_list_entity": "What does {doc} list for {entity}?",
+        "q_list_after": 'In the "{heading}" section of {doc}, what is listed after "{lead}"?',
         "q_list_params": "In {doc}, what are the parameters of {entity}?",
         "q_list_topic": "What does {doc} say about {topic}?",
         "q_steps": "what are the steps, in order, to {goal}?",
@@ -1730,6 +1730,7 @@ class English(Language):
         "a_compare_cell": 'for "{column}", "{a}" has {x} and "{b}" has {y}',
         "a_term_chain": "It counts as {a} {term} (\"{definition}\"), so {answer}",
         "join": "; ",
+        "colon": ": ",
         "and": " and ",
     }
 
@@ -2262,12 +2263,11 @@ class Chinese(Language):
         "q_table_true": "“{heading}”一节的表格中，“{row}”一行的“{column}”一栏是{value}",
         "q_summary": "{doc}的“{heading}”一节讲了什么？",
         "q_summary_doc": "{doc}的开头部分讲了什么？",
-        "q_list": "请概括{doc}中“{lead}”之后列出的内容。",
-        "q_list_under": "请概括{doc}“{heading}”一节中“{lead}”之后列出的内容。",
-        "q_list_plain": "请概括{doc}中“{heading}”一节列出的内容。",
+        "q_list": "{doc}的“{heading}”一节列出了哪些内容？",
         "q_list_ask": "根据{doc}，{ask}",
         "q_list_ask_under": "在{doc}“{heading}”一节中，{ask}",
-        "q_list_doc": "请概括{doc}开头部分列出的内容。",
+        "q_list_doc": "{doc}的开头部分列出了哪些内容？",
+        "q_list_after": "在{doc}的“{heading}”一节中，“{lead}”之后列出了哪些内容？",
         "q_steps": "{goal}的步骤依次是什么？",
         "q_how": "如何{goal}？",
         "q_explain": "什么是{entity}？",
@@ -2289,6 +2289,7 @@ class Chinese(Language):
         "a_compare_cell": "“{column}”一栏，“{a}”为{x}，“{b}”为{y}",
         "a_term_chain": "它属于“{term}”（“{definition}”），因此{answer}",
         "join": "；",
+        "colon": "：",
         "and": "和",
     }
 
@@ -3766,10 +3767,13 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
                 block.lead_in and len(block.lead_in.split()) + len(CJK_RE.findall(block.lead_in)) // 2 < 4:
             continue  # "the list" would not say which one, nor "the list after 'Removal'"
         lead = _strip_end(block.lead_in)
-        question = _list_question(section, block, lead, lang, corpus)
-        if not question:
+        asked = _list_question(section, block, lead, lang, corpus)
+        if not asked:
             continue
+        question, framed = asked
         answer = lang.sentence(lang.T["join"].join(cleaned))
+        if framed:  # "The default prefix is: `/opt/homebrew` on Apple Silicon; …"
+            answer = f"{lead}{lang.T['colon']}{answer}"
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
@@ -3817,32 +3821,54 @@ _GENERIC_HEADINGS = frozenset("summary overview introduction intro notes note ex
                               "references resources description".split())
 
 
+# A lead-in that points back at the text before it, not ahead at its items ("these rules",
+# "以下" and "we" stand in an answer as they stand in the book; after a comma, "该顺序" points
+# at the sentence's own first clause).
+_LEAD_BACK_RE = re.compile(r"^(?:This|That|Those|Such|They|It|Both|Either)\b|\b(?:above|former|"
+                           r"latter|aforementioned)\b|^[^，,]*?(?:(?<![因如彼])此|这(?!些)|那(?!么|样)|"
+                           r"它|该)|上述|以上|上面|前面|之前")
+
+
 def _list_question(section: Section, block: ListBlock, lead: str, lang: Language,
-                   corpus: Corpus) -> str | None:
-    """The question naming a list by its lead-in and, since lead-ins repeat ("The following
-    conditions apply:" under two tiers), by its section; by the section alone only where
-    it has one list of real items, not labels ("使用模板；使用渲染函数")."""
+                   corpus: Corpus) -> tuple[str, bool] | None:
+    """The question a list answers, and whether its answer opens with the lead-in: the
+    question the lead-in makes ("`opt-level` 支持哪些选项？"), else what its section lists, with
+    the lead-in in the answer to say what the items are ('What does the "Prefix" section of
+    "Installation" list?' / "The default prefix is: …"). Asked by its section only where the
+    section has one list, of real items, not labels ("使用模板；使用渲染函数").
+    ("Summarize the list that follows '…'", quoting the lead-in, read as a template to the
+    readers of every round 27-38.)"""
     doc = lang.title(section)
     negated = re.search(r"\b(?:neither|never|(?:will|shall|must|may|should) not)\b|不得|不要|禁止",
                         block.lead_in, re.IGNORECASE)
     if negated and not re.search(r"\binclude\b|包括", block.lead_in[negated.end():]):
         return None  # "neither Developer nor its Application will: (i) modify …": the items
         # alone read as what it may do (round 17)
+    if any(re.match(r"(?:This|That|These|Those|It|They|Both)\b|(?:[^，,：:]{0,8}[，,]\s*)?(?:它|这|那(?!么|样)|该|此|其)",
+                    item) for item in block.items):
+        return None  # "从表面来看，它们带来的…损耗都不大": the items point at text before the list
     if _LISTING_REF_RE.search(block.lead_in) or re.search(
             r"(?:上面|上述|以上|这段)的?代码|\b(?:code|listing|example) above\b|"
             r"\babove (?:code|listing|example)\b", block.lead_in, re.IGNORECASE):
         return None  # "上面代码，有几个非常重要的点：" explains code the reader does not see
+    command = re.match(r"^(`[\w-][\w:.-]*`)(?:,\s*`[\w-]+`)*(?:\s+(?:\[[^\]]*\]|`[^`]*`|\.\.\.|\|))*\s*$",
+                       section.heading)  # "`update`, `up` [`options`]" -> "`update`"
+    entity = lang.code == "en" and (heading_entity(section.heading) or command and command[1])
+    by_section = lang.fmt("q_list_entity", entity=entity, doc=doc) if entity else lang.fmt(
+        "q_list_doc" if section.heading == section.doc_title else "q_list",
+        heading=section.heading, doc=doc)  # not 'the "`log` [`options`] …" section' (round 33)
     if block.lead_in.endswith((":", "：")) and len(lead) <= 80:
         ask = lang.list_ask(lead)
         if ask:
             return lang.fmt("q_list_ask" if section.heading == section.doc_title else
-                            "q_list_ask_under", ask=ask, heading=section.heading, doc=doc)
-        if section.heading == section.doc_title:
-            return lang.fmt("q_list", lead=lead, doc=doc)
-        return lang.fmt("q_list_under", lead=lead, heading=section.heading, doc=doc)
+                            "q_list_ask_under", ask=ask, heading=section.heading, doc=doc), False
+        if len(section.lists) > 1:  # 'what does the section list?' would not say which list
+            return lang.fmt("q_list_after", lead=lead, heading=section.heading, doc=doc), False
+        return by_section, not _LEAD_BACK_RE.search(lead)  # "Those superpowers include
+        # the ability to:" says what the items are only with the sentence before it
     if lang.code == "en" and heading_entity(section.heading) and \
             all(re.match(r"`\[(?:in|out|in-out)\]", i) for i in block.items):
-        return lang.fmt("q_list_params", entity=heading_entity(section.heading), doc=doc)
+        return lang.fmt("q_list_params", entity=heading_entity(section.heading), doc=doc), False
     size = sum(len(re.findall(r"[A-Za-z0-9_`]+", i)) + len(CJK_RE.findall(i)) / 2.5
                for i in block.items) / len(block.items)
     if len(section.lists) > 1 or size < 4 or len(section.codes) >= len(block.items):
@@ -3854,9 +3880,8 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
         topic = ""  # "say about summary?", "say about two weeks prior?": no topic
     topic = topic.lower() if topic and topic.isupper() else topic  # "GLOBAL OPTIONS"
     if topic:  # "What does "Acceptable Formulae" say about shared and static libraries?"
-        return lang.fmt("q_list_topic", topic=topic, doc=doc)
-    return lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list_plain",
-                    heading=section.heading, doc=doc)
+        return lang.fmt("q_list_topic", topic=topic, doc=doc), False
+    return by_section, False
 
 
 @question_type("hypothetical", "hard", 5, (
