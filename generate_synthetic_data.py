@@ -2181,7 +2181,9 @@ _ZH_INSTRUCTION_VERBS = ("安装", "运行", "打开", "创建", "添加", "输�
                          "配置", "下载", "编辑", "保存", "删除", "执行", "启动", "重启", "检查",
                          "复制", "进入", "修改", "编写", "定义", "调用", "导入", "引入", "构建",
                          "编译", "测试", "发布", "更新", "初始化", "切换", "确认", "等待", "将",
-                         "把", "在", "新建", "登录", "注册")
+                         "把", "在", "新建", "登录", "注册", "改变", "更改", "替换", "移除", "指定",
+                         "阅读", "查看", "访问", "提交", "推送", "克隆")  # "…时，改变 `version`
+                         # 的值": an instruction, asked what to do, not what happens (round 38)
 # A denial a false statement can drop the negation of: a subject, an adverb, 不 and a verb
 # (不会, 不支持). Never 没有: "并没有包含" -> "有包含" is no Chinese.
 _ZH_DENIAL_RE = re.compile(
@@ -3301,7 +3303,7 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     if section.heading.endswith(("?", "？")) or section.lists or section.tables or \
             section.codes or not 2 <= len(sentences) <= SUMMARY_SENTENCES:
         return []
-    if not _opens_a_thought(sentences[0]) or any(
+    if not _opens_a_thought(sentences[0]) or _ZH_BARE_COUNT_RE.search(sentences[0]) or any(
             not is_fact(s) or re.search(r"[!?！？{}]|:[)D(P]|：[）)]|\^_\^", s) for s in sentences):
         return []  # an exclamation, a question or a smiley (":D"): an aside, not content
     if not any(_a_claim(s, section) for s in sentences) or any(
@@ -3504,9 +3506,10 @@ def _scoped(question: str, section: Section, answer: str = "") -> str:
         return question  # named already (half of the heading's character pairs are there)
     runs = {heading[i:i + 4] for i in range(len(heading) - 3)
             if len(CJK_RE.findall(heading[i:i + 4])) == 4}
-    if pairs and sum(p in answer for p in pairs) * 2 >= len(pairs) or any(r in answer for r in runs):
+    if pairs and sum(p in answer for p in pairs) * 2 >= len(pairs) or any(r in answer for r in runs) \
+            or not pairs and words & set(re.findall(r"[A-Za-z][\w.-]+", answer)):
         return question  # "关于“激活不匹配”，…会怎样？" / "会出现激活不匹配", "关于“特征对象的动态分发”，…？"
-        # / "必须使用动态分发" (round 32): it would give the answer
+        # / "必须使用动态分发" (round 32), "关于“anyhow”，…？" / "使用 `anyhow`": it would give the answer
     return f"关于“{heading}”，{question}"
 
 
@@ -3564,8 +3567,10 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
         else:
             if "因为" in split.main or split.main.startswith("需要花"):
                 continue  # "需要花更多的时间…，因为…" says what it costs, not what to do
-            if split.main.startswith(("请", "先", "要", "需要", "必须", "应该")):
-                ask, answer = "应该怎么做？", lang.sentence(split.main)
+            if split.main.startswith(("请", "先", "要", "需要", "必须", "应该")) or re.search(
+                    r"你|您", split.clause) and lang.is_instruction(split.main) and \
+                    not split.main.startswith("在") and not re.search(r"会|能|可以", split.main):
+                ask, answer = "应该怎么做？", lang.sentence(split.main)  # "当你…时，改变…的值"
             elif statement and statement.kind == "rule":  # "Vue 则必须…": what Vue must do
                 ask, answer = statement.question, statement.answer
             else:
@@ -4515,6 +4520,8 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
                 yield from chosen
 
 
+# "两个" with no noun after it, the two things of the text before: "如果两个放在一起会报错"
+_ZH_BARE_COUNT_RE = re.compile(r"(?<![第\d])[两二三]个(?=[放都也就]|在一起)")
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
@@ -4527,7 +4534,8 @@ _UNRESOLVED_RE = re.compile(
     # list before gave (round 30)
     r"上面|(?:下面|前面|之前)的?(?:代码|例子|示例|程序)|(?:正确|错误)(?:的)?代码|"  # "上面代码会打印 ___"
     r"(?:与|随|为|使|将|对|把|令)之(?![前后间外内上下中一际所])|"  # "与之等价的路径": equal to what?
-    r"另(?:外)?[两几二三][个种]|其余的|剩下的")  # "另两个方法": the other two of which?
+    r"另(?:外)?[两几二三][个种]|其余的|剩下的|"  # "另两个方法": the other two of which?
+    rf"{_ZH_BARE_COUNT_RE.pattern}")
 
 
 def self_contained(question: str, section: Section) -> bool:

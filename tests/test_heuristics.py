@@ -1852,6 +1852,26 @@ def test_a_command_heading_with_an_alias_is_named_by_its_command_in_the_list_que
     assert [d.question for d in drafts] == ['What does "brew(1)" list for `update`?']
 
 
+def test_a_summary_opening_on_two_things_it_never_names_is_no_summary():
+    # "如果两个放在一起会报错，那就分开它们。": two of what? (round 38)
+    text = "# 自引用\n## 终极大法\n如果两个放在一起会报错，那就分开它们。终极大法的思路很简单，但是实现上并不简单。\n"
+    assert drafts_under("section_summary", text, "终极大法") == []
+    assert not gsd.self_contained("如果两个放在一起会报错，应该怎么做？", parse(text, "a.md").sections[0])
+
+
+def test_a_chinese_instruction_under_a_condition_is_asked_what_to_do_not_what_happens():
+    text = "# 发布\n## 发布新版本\n当你修改了 crate 并准备好发布新版本时，改变 Cargo.toml 中 `version` 所指定的值。\n"
+    assert drafts_under("hypothetical", text, "发布新版本") == []  # "…时，会怎样？" (round 38)
+    asked = [d.question for d in drafts_under("application", text, "发布新版本")]
+    assert asked and asked[0].endswith("当你修改了 crate 并准备好发布新版本时，应该怎么做？"), asked
+
+
+def test_a_chinese_scope_naming_the_answers_code_is_left_out():
+    text = "# 错误处理\n## anyhow\n如果你只想要简单，使用 `anyhow`，例如在自己的应用服务中。\n"
+    asked = [d.question for d in drafts_under("application", text, "anyhow")]
+    assert asked and "关于" not in asked[0], asked  # "关于“anyhow”，…" / "使用 `anyhow`"
+
+
 def test_true_and_false_take_turns_over_the_sentences_asked_as_statements():
     # half of these sentences are asked as blanks of their `X_size`, by a hash bit: turns
     # over all twelve left the statements 6 true to 4 false
