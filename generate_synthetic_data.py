@@ -1681,7 +1681,8 @@ class English(Language):
         "blank_code": "an identifier",
         "blank_defined": "a term the document defines",
         "blank_amount": "an amount with its unit",
-        "blank_heading": "a word of the section's heading",
+        "why_blank_heading": 'The blank names the section\'s subject: its heading is "{heading}".',
+        "blank_command": "a command",
         "blank_snippet": "a piece of code",
         "blank_marked": "a term the text sets in bold or italics",
         "why_anaphor": 'Read with the sentence before it, "{phrase}" points to {target}.',
@@ -1696,8 +1697,8 @@ class English(Language):
         "a_exception": "No. {main} {marker} {clause}",
         "q_condition": "under what condition {clause}?",
         "q_limit": "{doc} says: \"{rule}\" Would {probe} {unit} meet this rule?",
-        "q_cell": 'what does the "{column}" column of the table in "{heading}" give for "{row}"?',
-        "q_table_true": 'for "{row}", the "{column}" column of the table in "{heading}" reads "{value}"',
+        "q_cell": 'what {be} the {column} for {row} in the "{heading}" table?',
+        "q_table_true": 'in the "{heading}" table, the {column} for {row} {be} "{value}"',
         "q_summary": 'What does the "{heading}" section of {doc} say?',
         "q_summary_doc": "What does the opening of {doc} say?",
         "q_list": 'What does the "{heading}" section of {doc} list?',
@@ -2247,7 +2248,8 @@ class Chinese(Language):
         "blank_code": "标识符",
         "blank_defined": "文中定义的术语",
         "blank_amount": "数量",
-        "blank_heading": "本节标题中的词语",
+        "why_blank_heading": "空缺处是本节的主题，本节标题是“{heading}”。",
+        "blank_command": "一条命令",
         "blank_snippet": "一段代码",
         "blank_marked": "文中加粗或斜体标出的术语",
         "why_anaphor": "结合前一句来读，“{phrase}”指的是{target}。",
@@ -2261,8 +2263,8 @@ class Chinese(Language):
         "a_exception": "{marker}{clause}",  # 除非…: the question quotes the statement
         "q_condition": "在什么条件下{clause}？",
         "q_limit": "{doc}规定：“{rule}”{probe}{unit}是否符合这一规定？",
-        "q_cell": "“{heading}”一节的表格中，“{row}”一行的“{column}”一栏是什么？",
-        "q_table_true": "“{heading}”一节的表格中，“{row}”一行的“{column}”一栏是{value}",
+        "q_cell": "“{heading}”一节的表格中，{row}对应的{column}是什么？",
+        "q_table_true": "“{heading}”一节的表格中，{row}对应的{column}是{value}",
         "q_summary": "{doc}的“{heading}”一节讲了什么？",
         "q_summary_doc": "{doc}的开头部分讲了什么？",
         "q_list": "{doc}的“{heading}”一节列出了哪些内容？",
@@ -3357,8 +3359,8 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                 if row[column] and row[0] and not re.fullmatch(
                         r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否", row[column].strip()):
                     # "what is the 'macOS' for `require_root`?" / "Yes." asks nothing
-                    question = lang.fmt("q_cell", column=table.header[column], row=_bare(row[0]),
-                                        heading=section.heading)
+                    question = lang.fmt("q_cell", heading=section.heading,
+                                        **_cell_names(lang, table.header[column], row[0]))
                     words = set(content_words(row[column]))
                     if words and len(words & set(content_words(question))) * 2 >= len(words):
                         continue  # "`opt_include`" -> "`#{opt_prefix}/include`" says itself
@@ -4301,8 +4303,9 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
             # "想象一下一个有 ___的列表", "数组中的 5 个元素" of the listing's array (round 30)
         return Draft(lang.fmt("q_blank", doc=lang.title(section), sentence=blanked),
                      text[at:at + len(term)],
-                     lang.steps(section, section.heading, text,
-                                lang.fmt("why_blank", kind=lang.T[kind])), key=(term,))
+                     lang.steps(section, section.heading, text, lang.fmt(
+                         "why_blank_heading", heading=section.heading) if kind == "blank_heading"
+                         else lang.fmt("why_blank", kind=lang.T[kind])), key=(term,))
     return None
 
 
@@ -4314,9 +4317,13 @@ def _in_listing(numbers: Sequence[str], section: Section) -> bool:
 
 def _blank_kind(term: str, text: str, section: Section, defined: frozenset[str]) -> str:
     """What a blanked term is, for the step that says why it fills the blank: an identifier
-    ("`Rc<T>`", "`--allow-wasi`"), other code ("`//`", "`'exit'`"), a defined term, an amount,
-    a term set in bold, or a word of the heading."""
+    ("`Rc<T>`", "`--allow-wasi`"), a command ("`cargo run`"), other code ("`//`", "`'exit'`"),
+    a defined term, an amount, a term set in bold, or a word of the heading (whose step
+    names the heading: "a word of the section's heading" read as a guessing trick, rounds
+    33-38)."""
     if term.startswith("`"):
+        if re.match(r"`[a-z][\w-]* [a-z-]", term):
+            return "blank_command"  # "`cargo run`" is no identifier (round 37)
         return "blank_code" if re.match(r"`[A-Za-z_$@#-]", term) else "blank_snippet"
     if term.lower() in defined:
         return "blank_defined"
@@ -4385,10 +4392,27 @@ def _bare(label: str) -> str:
     return label[1:-1] if len(label) > 2 and label[0] + label[-1] in ('""', "“”") else label
 
 
+def _cell_names(lang: Language, column: str, row: str) -> dict[str, str]:
+    """A table's column and row as a question names them: a plain column header as a noun
+    ("the description for", "对应的无符号类型"), code as written, anything else quoted.
+    'what does the "description" column of the table in "X" give for "opt prefix"?' read
+    as a template to the readers of every round 33-38."""
+    open_, close = ("“", "”") if lang.code == "zh" else ('"', '"')
+    row = _bare(row)
+    row = row if re.fullmatch(r"`[^`]+`", row) else f"{open_}{row}{close}"
+    if lang.code == "zh" and re.fullmatch(r"[\u4e00-\u9fff]{1,8}", column):
+        return {"column": column, "row": row}
+    if lang.code == "en" and re.fullmatch(r"[A-Za-z]+(?: [a-z]+| of| [A-Z][a-z]+){0,3}", column):
+        plain = " ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in column.split())
+        plural = re.search(r"[^su]s$", plain) is not None  # "the aliases", not "the status"
+        return {"column": plain, "row": row, "be": "are" if plural else "is"}
+    return {"column": f"{open_}{column}{close}", "row": row, "be": "is"}
+
+
 def _row_statement(section: Section, lang: Language, table: Table, row, other, truth: bool) -> Draft:
     def said(value: str) -> str:
-        return lang.sentence(lang.fmt("q_table_true", heading=section.heading, row=_bare(row[0]),
-                                      column=table.header[1], value=value.rstrip(".。")))
+        return lang.sentence(lang.fmt("q_table_true", heading=section.heading, value=value.rstrip(".。"),
+                                      **_cell_names(lang, table.header[1], row[0])))
     fact = table.row_text(row)
     why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=other[1], old=row[1])
     statement, right = said(row[1] if truth else other[1]), said(row[1])  # not the raw row

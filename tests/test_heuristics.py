@@ -90,7 +90,7 @@ CASES = [
      "how many hours does the deuterium lamp last?", "About 2000."),
     ("table cell", "factual_recall", "# Fines\n| Offence | Fine |\n|---|---|\n| Passenger | 60 "
      "CAD |\n| Sidewalk | 75 CAD |\n",
-     'what does the "Fine" column of the table in "Fines" give for "Passenger"', "60 CAD."),
+     'what is the fine for "Passenger" in the "Fines" table?', "60 CAD."),
     ("application", "application", "# Trips\nIf a lamp fails during a trip, the rider must end "
      "the trip at the nearest corral.\n", "suppose a lamp fails during a trip. What must the rider do?",
      "They must end the trip at the nearest corral."),
@@ -787,8 +787,23 @@ def test_a_table_statement_is_answered_with_a_sentence_not_the_raw_row():
             "| `run_type` | `:immediate` | when the service runs |\n"
             "| `launch_only_once` | `false` | whether the command runs once |\n"
             "| `keep_alive` | `true` | whether the service is kept alive |\n")
-    rows = [d for d in drafts_of("true_false_fill_blank", text) if "the table" in d.question]
-    assert rows and all("; " not in d.answer and 'the "default" column' in d.answer for d in rows)
+    rows = [d for d in drafts_of("true_false_fill_blank", text) if " table, " in d.question]
+    assert rows and all("; " not in d.answer and ", the default for `" in d.answer for d in rows)
+
+
+@pytest.mark.parametrize("header, row, asked", [
+    ("| Encoding | Aliases |", "| `'latin1'` | `'l1'` |", "what are the aliases for `'latin1'` in"),
+    ("| Symbol | Status |", "| `!` | stable |", "what is the status for `!` in"),
+    ("| Type | `records` contains |", "| `'A'` | IPv4 addresses |", 'what is the "`records` contains" for'),
+    ("| 长度 | 有符号类型 |", "| 8 位 | `i8` |", "“8 位”对应的有符号类型是什么？"),
+])
+def test_a_table_cell_is_asked_for_by_its_column_as_a_noun(header, row, asked):
+    # 'what does the "Aliases" column of the table in "X" give for …?' read as a template to
+    # the readers of every round 33-38
+    title = "数据类型\n整数类型分为有符号和无符号两类，长度各不相同。" if "位" in row else "Tables"
+    text = f"# {title}\n{header}\n|---|---|\n{row}\n| `x` | y z |\n"
+    questions = [d.question for d in drafts_of("factual_recall", text)]
+    assert any(asked in q for q in questions), questions
 
 
 def test_a_quoted_row_label_is_not_quoted_twice():
@@ -824,11 +839,21 @@ def test_the_two_or_the_call_with_nothing_named_is_not_asked(text):
 @pytest.mark.parametrize("term, kind", [
     ("`Rc<T>`", "blank_code"), ("`--allow-wasi`", "blank_code"), ("`//`", "blank_snippet"),
     ("`'exit'`", "blank_snippet"), ("30 minutes", "blank_amount"), ("lamp", "blank_heading"),
+    ("`cargo run`", "blank_command"),  # "标识符" for `cargo run` (round 37)
 ])
 def test_the_step_of_a_blank_names_what_the_term_is(term, kind):
     # "空缺处是这句话中的标识符" for `//` (round 28): an operator is no identifier
     section = parse("# Lamp\nThe lamp needs 30 minutes to warm up.\n").sections[0]
     assert gsd._blank_kind(term, "The lamp needs 30 minutes.", section, frozenset()) == kind
+
+
+def test_the_step_of_a_heading_word_blank_names_the_heading_not_a_trick():
+    # "The blank stands where the sentence names a word of the section's heading" read as
+    # a guessing trick to readers (rounds 33-38)
+    text = "# Billing\n## Metered billing\nSome products use metered billing for every account.\n"
+    blanks = [d for d in drafts_under("true_false_fill_blank", text, "Metered billing") if d.key]
+    assert blanks and blanks[0].steps[-1] == ('The blank names the section\'s subject: its heading '
+                                             'is "Metered billing".'), blanks
 
 
 def test_a_likeness_with_an_exception_is_not_asked_whether_it_always_holds():
