@@ -1416,7 +1416,8 @@ omitted true false called supported""".split())
 _EN_MODALS = (r"must|shall|should|may|can|cannot|will|might|is required to|are required to|"
               r"needs to|need to|has to|have to")
 _EN_RULE_RE = re.compile(rf"^(?P<subj>[^,;:()]+?)\s+(?P<modal>{_EN_MODALS})(?P<neg>\s+not)?"
-                         r"\s+(?P<pred>(?:(?:also|only|always|never|still|first|then|now)\s+)?"
+                         r"\s+(?P<pred>(?:(?:also|only|always|never|still|first|then|now|later|again|usually|often|"
+                         r"normally|typically|automatically)\s+)?"
                          r"(?P<verb>[a-z]+)\b.*)$")
 _EN_BE_RE = re.compile(r"^(?P<subj>[^,;:()]+?)\s+(?P<be>is|are)(?P<neg>\s+not)?\s+(?P<comp>.+)$")
 _EN_ACTION_RE = re.compile(r"^(?P<subj>[^,;:()]+?)\s+(?P<neg>(?:does|do) not\s+)?(?P<verb>[a-z]+)"
@@ -1547,7 +1548,7 @@ def _en_pronoun(subject: str) -> str:
         return lowered.capitalize()
     head = _en_head(subject).strip("`")
     plural = " and " in f" {lowered} " or (head.endswith("s") and not head.endswith(
-        ("ss", "us", "is", "ics")) and len(head) > 3)
+        ("ss", "us", "is", "ics", ".js")) and len(head) > 3)  # "Node.js" is one thing
     person = head in _EN_PERSONS and not subject.startswith("`")  # `operator` is a value
     return "They" if plural or person else "It"
 
@@ -1595,6 +1596,8 @@ _EN_LIST_ASKS = (
      r"following(?: (?P<noun>[a-z][\w -]{1,30}))?", "{which} {modal} {np} {verb}{tail}?"),
     (r"(?P<np>[^,:]{2,60}?) (?P<verb>[a-z]+(?<!ed)(?<!ss)s) the following(?: (?P<noun>[a-z][\w -]{1,30}))?",
      "{which} {does} {np} {base}{tail}?"),
+    (r"(?P<np>[^,:]{2,60}?) (?:now )?(?:also )?(?P<verb>requires|asks|expects|allows|permits|"
+     r"encourages) (?P<obj>[^,:]{2,40}?) to", "what {does} {np} {base} {obj} to do?"),
     (r"Some examples of (?P<rest>[^,:]{2,60}) are", "what are some examples of {rest}?"),
     (r"There are (?P<np>(?:two|three|four|five|six|seven|eight|nine|ten) [^,:]{2,60})",
      "what are the {np}?"),
@@ -1779,12 +1782,17 @@ class English(Language):
         if not rule or not _whole_predicate(rule.predicate) or rule.negative and condition:
             return None  # "you will not violate this if the law requires it" is an exception
         subject, modal, verb = rule.subject, rule.modal, rule.verb
+        if rule.predicate.startswith("no longer ") or verb in ("likely", "probably", "possibly",
+                                                                 "not", "no", "certainly"):
+            return None  # "what can the `Cipher` object do?" / "It can no longer be used";
+            # "what will the `callback` do?" / "It will likely not be invoked …" (round 39)
         if verb in ("exist", "exists", "occur", "occurs", "happen", "happens", "apply"):
             return None  # "what will a default handle scope do?" / "It will exist" (round 22)
         if rule.predicate.startswith("be able to "):
             verb = "do"  # "may be able to grant" asks "what may X do?"
         pronoun, neg = _en_pronoun(subject), " not" if rule.negative else ""
         words = rule.predicate.split()
+        words = words[1:] if words and words[0] != verb else words  # "later be read"
         passive = verb == "be" and len(words) > 1 and (
             re.fullmatch(r"[a-z]+ed", words[1]) or words[1] in _EN_PARTICIPLES)
         if modal in _EN_PERIPHRASTIC:  # "is required to", "needs to", "has to"
@@ -2927,7 +2935,11 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
                               r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
                               r"Finally)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
-                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是)")
+                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|"
+                              # what the listing's compiler error or output says (round 39)
+                              r"(?:该|这个)?(?:错误|报错|编译错误|错误信息|报错信息|输出|运行结果)(?:表明|说明|显示|告诉|提示)|"
+                              r"The (?:compiler )?(?:error|output)(?: message)? (?:says|tells|shows|means|"
+                              r"indicates|explains)\b)")
 
 
 # A sentence that promises what a later part of the text shows: "You'll see why the
@@ -3525,6 +3537,9 @@ def _usable_condition(split: Split, section: Section) -> bool:
     both = f"{split.clause} {split.main}"
     if re.search(r"[:：]", both) or re.search(r"\bto [a-z]+$", split.clause):
         return False  # "…release: Confirm the version" runs into a list; "fails to cure" what?
+    if re.search(r"(?<!\be\.g)(?<!\bi\.e)(?<!\betc)(?<!\bvs)\.\s", split.clause):
+        return False  # "when `windowBits` is set to 8. zlib would …": two sentences run
+        # together, the second one lowercase (round 39)
     if re.match(r"(?:none|all|both|some|each|any|either|neither|one|many|most|several|few)\s+"
                 r"(?:are|is|was|were|have|has|do|does|can|will|exist|match|remain)\b", split.clause,
                 re.IGNORECASE):
@@ -3560,8 +3575,11 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
                     statement.rule.predicate.startswith(("only ", "also ")):
                 ask, answer = _capitalize(statement.question), statement.answer
             elif lang.is_instruction(split.main) and not re.search(r"`-", split.clause) and \
-                    not heading_entity(section.heading) and not section.heading.startswith("`"):
-                # "if `--json` is passed, print JSON": an option's effect, no instruction
+                    not heading_entity(section.heading) and not section.heading.startswith("`") \
+                    and not re.match(r"(?i:return|throw|let|continue|break|yield|abort|assert)\b|"
+                                     r".*\b[A-Z]+_[A-Z_]+\b", split.main):
+                # "if `--json` is passed, print JSON": an option's effect, no instruction;
+                # "If scopeURL ends in …, return null": a step of an algorithm, not advice
                 ask, answer = "What should you do?", lang.sentence(split.main)
             else:
                 continue
@@ -3831,7 +3849,7 @@ _GENERIC_HEADINGS = frozenset("summary overview introduction intro notes note ex
 # A lead-in that points back at the text before it, not ahead at its items ("these rules",
 # "以下" and "we" stand in an answer as they stand in the book; after a comma, "该顺序" points
 # at the sentence's own first clause).
-_LEAD_BACK_RE = re.compile(r"^(?:This|That|Those|Such|They|It|Both|Either)\b|\b(?:above|former|"
+_LEAD_BACK_RE = re.compile(r"^(?:This|That|Those|Such|They|It|Both|Either|But|However|And|So|Also)\b|\b(?:above|former|"
                            r"latter|aforementioned)\b|^[^，,]*?(?:(?<![因如彼])此|这(?!些)|那(?!么|样)|"
                            r"它|该)|上述|以上|上面|前面|之前")
 
@@ -3845,25 +3863,12 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
     section has one list, of real items, not labels ("使用模板；使用渲染函数").
     ("Summarize the list that follows '…'", quoting the lead-in, read as a template to the
     readers of every round 27-38.)"""
+    if _list_refused(block):
+        return None
     doc = lang.title(section)
-    negated = re.search(r"\b(?:neither|never|(?:will|shall|must|may|should) not)\b|不得|不要|禁止",
-                        block.lead_in, re.IGNORECASE)
-    if negated and not re.search(r"\binclude\b|包括", block.lead_in[negated.end():]):
-        return None  # "neither Developer nor its Application will: (i) modify …": the items
-        # alone read as what it may do (round 17)
-    if any(re.match(r"(?:This|That|These|Those|It|They|Both)\b|(?:[^，,：:]{0,8}[，,]\s*)?(?:它|这|那(?!么|样)|该|此|其)",
-                    item) for item in block.items):
-        return None  # "从表面来看，它们带来的…损耗都不大": the items point at text before the list
-    if _LISTING_REF_RE.search(block.lead_in) or re.search(
-            r"(?:上面|上述|以上|这段)的?代码|\b(?:code|listing|example) above\b|"
-            r"\babove (?:code|listing|example)\b", block.lead_in, re.IGNORECASE):
-        return None  # "上面代码，有几个非常重要的点：" explains code the reader does not see
-    command = re.match(r"^(`[\w-][\w:.-]*`)(?:,\s*`[\w-]+`)*(?:\s+(?:\[[^\]]*\]|`[^`]*`|\.\.\.|\|))*\s*$",
-                       section.heading)  # "`update`, `up` [`options`]" -> "`update`"
-    entity = lang.code == "en" and (heading_entity(section.heading) or command and command[1])
-    by_section = lang.fmt("q_list_entity", entity=entity, doc=doc) if entity else lang.fmt(
-        "q_list_doc" if section.heading == section.doc_title else "q_list",
-        heading=section.heading, doc=doc)  # not 'the "`log` [`options`] …" section' (round 33)
+    framed = block.lead_in.endswith((":", "：")) and len(lead) <= 160 and \
+        not _LEAD_BACK_RE.search(lead)  # "Those superpowers include the ability to:" says
+    # what the items are only with the sentence before it
     if block.lead_in.endswith((":", "：")) and len(lead) <= 80:
         ask = lang.list_ask(lead)
         if ask:
@@ -3871,8 +3876,7 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
                             "q_list_ask_under", ask=ask, heading=section.heading, doc=doc), False
         if len(section.lists) > 1:  # 'what does the section list?' would not say which list
             return lang.fmt("q_list_after", lead=lead, heading=section.heading, doc=doc), False
-        return by_section, not _LEAD_BACK_RE.search(lead)  # "Those superpowers include
-        # the ability to:" says what the items are only with the sentence before it
+        return _list_by_section(section, lang), framed
     if lang.code == "en" and heading_entity(section.heading) and \
             all(re.match(r"`\[(?:in|out|in-out)\]", i) for i in block.items):
         return lang.fmt("q_list_params", entity=heading_entity(section.heading), doc=doc), False
@@ -3887,8 +3891,40 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
         topic = ""  # "say about summary?", "say about two weeks prior?": no topic
     topic = topic.lower() if topic and topic.isupper() else topic  # "GLOBAL OPTIONS"
     if topic:  # "What does "Acceptable Formulae" say about shared and static libraries?"
-        return lang.fmt("q_list_topic", topic=topic, doc=doc), False
-    return by_section, False
+        return lang.fmt("q_list_topic", topic=topic, doc=doc), framed
+    return _list_by_section(section, lang), framed
+
+
+def _list_refused(block: ListBlock) -> bool:
+    """Whether a list answers nothing on its own: its lead-in denies what the items say,
+    they point at text before the list, or explain code the reader does not see."""
+    negated = re.search(r"\b(?:neither|never|(?:will|shall|must|may|should) not)\b|不得|不要|禁止",
+                        block.lead_in, re.IGNORECASE)
+    if negated and not re.search(r"\binclude\b|包括", block.lead_in[negated.end():]):
+        return True  # "neither Developer nor its Application will: (i) modify …": the items
+        # alone read as what it may do (round 17)
+    if any(re.match(r"(?:This|That|These|Those|It|They|Both)\b|(?:[^，,：:]{0,8}[，,]\s*)?"
+                    r"(?:它|这|那(?!么|样)|该|此|其)", item) for item in block.items):
+        return True  # "从表面来看，它们带来的…损耗都不大": the items point at text before the list
+    return bool(_LISTING_REF_RE.search(block.lead_in) or re.search(
+        r"(?:上面|上述|以上|这段)的?代码|\b(?:code|listing|example) above\b|"
+        r"\babove (?:code|listing|example)\b", block.lead_in, re.IGNORECASE))
+    # "上面代码，有几个非常重要的点：" explains code the reader does not see
+
+
+def _list_by_section(section: Section, lang: Language) -> str:
+    """What a section's list is asked as when its lead-in makes no question: 'What does
+    the "Prefix" section of "Installation" list?', by the command of a manual page's
+    heading ('What does "brew(1)" list for `update`?', not 'the "`update`, `up`
+    [`options`]" section', round 33)."""
+    doc = lang.title(section)
+    command = re.match(r"^(`[\w-][\w:.-]*`)(?:,\s*`[\w-]+`)*(?:\s+(?:\[[^\]]*\]|`[^`]*`|\.\.\.|\|))*\s*$",
+                       section.heading)  # "`update`, `up` [`options`]" -> "`update`"
+    entity = lang.code == "en" and (heading_entity(section.heading) or command and command[1])
+    if entity:
+        return lang.fmt("q_list_entity", entity=entity, doc=doc)
+    return lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list",
+                    heading=section.heading, doc=doc)
 
 
 @question_type("hypothetical", "hard", 5, (

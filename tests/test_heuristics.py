@@ -856,6 +856,41 @@ def test_the_step_of_a_heading_word_blank_names_the_heading_not_a_trick():
                                              'is "Metered billing".'), blanks
 
 
+@pytest.mark.parametrize("text", [
+    "A cookie can later be read when your browser connects to the server that set it.",
+    "When `cipher.final()` has been called, the `Cipher` object can no longer be used to encrypt data.",
+    "If the scope URL ends in a node_modules path segment, return null.",
+])
+def test_no_application_asks_what_a_thing_can_do_of_what_is_done_to_it_or_an_algorithm_step(text):
+    # "what can a cookie do?" / "It can later be read", "what should you do?" / "Return null."
+    # (rounds 33-38)
+    assert drafts_of("application", f"# Cookie, cipher and scope resolution\n{text}\n") == []
+
+
+def test_no_question_from_what_a_listings_compiler_error_says():
+    # "错误表明为了保证 ___ 中的 `result` 是有效的…" (round 39)
+    assert fact_texts("# 生命周期\n错误表明为了保证 `println!` 中的 `result` 是有效的，`string2` 需要一直有效。\n") == []
+    assert fact_texts("# Lifetimes\nThe error says that `result` must be valid for the `println!`.\n") == []
+
+
+def test_no_hypothetical_whose_condition_runs_into_the_next_sentence():
+    text = ("# `zlib.createDeflateRaw()`\nAn upgrade of zlib from 1.2.8 to 1.2.11 changed behavior when "
+            "`windowBits` is set to 8 for raw deflate streams. zlib would automatically set "
+            "`windowBits` to 9 if was initially set to 8.\n")
+    assert not [d for d in drafts_of("hypothetical", text) if ". zlib" in d.question]  # round 39
+
+
+def test_what_a_thing_will_likely_not_do_is_not_asked_as_what_it_will_do():
+    text = ("# Timers\n## `setTimeout(callback[, delay])`\nSchedules a one-time `callback`.\n\n"
+            "The `callback` will likely not be invoked in precisely `delay` milliseconds.\n")
+    drafts = drafts_under("fact_based", text, "`setTimeout(callback[, delay])`")
+    assert not [d for d in drafts if "do?" in d.question]  # round 39
+
+
+def test_node_js_is_one_thing():
+    assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
+
+
 def test_a_likeness_with_an_exception_is_not_asked_whether_it_always_holds():
     # "is it always true that X is similar to Y?" / "No. …" denies the likeness (round 29)
     text = ("# Deprecated APIs\nA runtime deprecation for all code is similar to the runtime "
@@ -1669,6 +1704,7 @@ def test_a_blank_of_a_borrowed_listing_variable_is_not_asked():
     ("An approved group budget may include:", "what may an approved group budget include?"),
     ("The established standard for group names is:", "what is the established standard for group names?"),
     ("Some common groups that OpenSSL comes with:", "what are some common groups that OpenSSL comes with?"),
+    ("GitHub now also requires its suppliers to:", "what does GitHub require its suppliers to do?"),
 ])
 def test_a_list_lead_in_that_says_what_it_lists_is_asked_as_a_question(lead_in, asked):
     text = f"# Groups\n{lead_in}\n\n- `modp14` of 2048 bits\n- `modp15` of 3072 bits\n- `modp16` of 4096 bits\n"
