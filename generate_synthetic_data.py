@@ -354,6 +354,7 @@ class Section:
     codes: tuple[CodeBlock, ...] = ()
     language: str = ""  # detect_language of its prose: "en", "zh", ... or "" (unknown)
     emphasized: frozenset[str] = frozenset()  # its prose's bold or italic phrases (_emphasized)
+    listing: str = ""  # the code of all parts of a section cut at the budget (see _listing)
 
     @cached_property
     def key(self) -> str:
@@ -976,15 +977,20 @@ def parse_document(text: str, source: str, max_section_tokens: int) -> Document:
         groups[-1][2].append(item)
     title = front_title or first_h1 or first_heading or \
         Path(source).stem.replace("_", " ").replace("-", " ")
-    sections = []
+    sections: list[Section] = []
     for path, head_line, units in groups:
+        parts = []
         for chunk_no, chunk in enumerate(_chunk_units(units, text, offsets, max_section_tokens)):
             start_line = head_line if (chunk_no == 0 and head_line is not None) else chunk[0].lines[0]
             span = (offsets[start_line], offsets[min(chunk[-1].lines[1], len(offsets) - 1)])
             section = _build_section(chunk, text, span, source, title, path or (title,),
-                                     len(sections))
+                                     len(sections) + len(parts))
             if section.facts or section.codes or section.lists or section.tables:
-                sections.append(section)
+                parts.append(section)
+        if len(parts) > 1:  # "`string1` 更长，因此 `result` …" names a listing of another part
+            listing = "\x1e".join(c.code for part in parts for c in part.codes)
+            parts = [dataclasses.replace(part, listing=listing) for part in parts]
+        sections += parts
     # A section too short or too technical to tell its language takes the document's.
     language = detect_language(" ".join(f"{' '.join(s.heading_path)} {s.body}" for s in sections))
     sections = [s if s.language else dataclasses.replace(s, language=language) for s in sections]
@@ -3809,9 +3815,9 @@ def _about_the_listing(items: Sequence[str], section: Section) -> bool:
     """Whether most items talk about the variables or expressions of a listing the reader
     does not see ("`arr.len()`报错…", "`tile`的生命周期跟`arr`不一致"): not the parameters
     of an API section, which its heading names."""
-    if not section.codes or heading_entity(section.heading):
+    code = _listing(section)
+    if not code or heading_entity(section.heading):
         return False
-    code = " ".join(c.code for c in section.codes)
 
     def local(name: str) -> bool:  # a variable or an expression, not a type or an API
         bare = re.sub(r"^&(?:mut )?|[.(\[].*$", "", name)
@@ -4347,8 +4353,14 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
 
 def _in_listing(numbers: Sequence[str], section: Section) -> bool:
     """Whether one of the numbers stands in the section's code as a value of its own."""
-    code = " ".join(c.code for c in section.codes)
+    code = _listing(section)
     return any(re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", code) for n in numbers)
+
+
+def _listing(section: Section) -> str:
+    """The code of a section's listings, with those of the other parts of a section cut at
+    the token budget: a sentence may name a variable of a listing in the part before."""
+    return section.listing or "\x1e".join(c.code for c in section.codes)  # one block per \x1e
 
 
 def _blank_kind(term: str, text: str, section: Section, defined: frozenset[str]) -> str:
@@ -4652,8 +4664,9 @@ _CONSEQUENCE_TYPES = frozenset("application hypothetical cause_effect".split())
 def _leans_on_listing(question: str, section: Section, any_name: bool = False) -> bool:
     """Whether a question names a variable or a literal of the section's example code
     (`text`, `v1_iter`, `false`, `Some`; with `any_name`, any identifier such as
-    `File::open`) in a section that is not about an API."""
-    if heading_entity(section.heading) or not section.codes:
+    `File::open`) in a section that is not about an API, or a variable that a listing in
+    another part of a cut section binds ("let result = …")."""
+    if heading_entity(section.heading) or not section.codes and not section.listing:
         return False
     around = " ".join((*section.heading_path, section.doc_title))
     included = any(re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", c.code) for c in section.codes)
@@ -4664,7 +4677,9 @@ def _leans_on_listing(question: str, section: Section, any_name: bool = False) -
     if not names:
         return False
     listing = set(re.findall(r"[A-Za-z_]\w*", " ".join(c.code for c in section.codes)))
-    return bool(names & listing) or included  # "{{#include ...}}": a listing nobody sees
+    bound = any(re.search(rf"\b(?:let(?:\s+mut)?|for)\s+\(?{re.escape(n)}\b|\|{re.escape(n)}\|",
+                          section.listing) for n in names)  # "let result = …" in a part before
+    return bool(names & listing) or bound or included  # "{{#include ...}}": a listing nobody sees
 
 
 # Types whose answer is a passage as written (a summary, a list, code): its mentions of

@@ -887,6 +887,20 @@ def test_what_a_thing_will_likely_not_do_is_not_asked_as_what_it_will_do():
     assert not [d for d in drafts if "do?" in d.question]  # round 39
 
 
+def test_a_blank_of_a_listing_variable_is_refused_in_every_part_of_a_cut_section():
+    # the listing in the part before: "`string1` 更长，因此 ___ 会包含指向 `string1` 的引用" (round 39)
+    text = ("# 生命周期\n## 函数签名中的生命周期标注\n下面的代码会编译失败。\n\n```rust\nlet result = "
+            "longest(string1.as_str(), string2.as_str());\n```\n\n借用检查器会检查引用是否有效。\n\n"
+            "`string1` 更长，因此 `result` 会包含指向 `string1` 的引用。\n")
+    document = parse(text, "a.md", budget=40)
+    cut = [s for s in document.sections if "`result` 会包含" in s.body]
+    assert cut and not cut[0].codes, "the sentence must stand in a part without the listing"
+    corpus = gsd.Corpus([document])
+    blanks = [d for d in gsd.gen_true_false_fill_blank(cut[0], corpus)
+              if d.key and gsd._askable(d, cut[0], "true_false_fill_blank")]
+    assert not [d for d in blanks if d.answer == "`result`"], blanks
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
