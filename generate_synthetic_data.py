@@ -2995,11 +2995,20 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
+            and not _PAST_FRAME_RE.search(f.previous)  # "在早期版本（pre-1.0）的 Rust 中，…。每一个引用
+            # 都必须有…": what held then, taught as what holds now (rounds 34, 39)
             and not _SIGNPOST_RE.search(f.text)  # "You'll see why … in a bit."
             and not re.search(r"。。|……|\.\.\.[.。]?$", f.text)  # "…列出一个列表：C 语言。。。" trails off
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
             and not re.fullmatch(r"[（(][^（）()]*[)）][。.]?", f.text)  # "（第 4 章会更全面地解释引用。）"
             and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: earlier(w, n), section)]
+
+
+# A sentence that sets its account in the past: the sentences after it may go on in it.
+_PAST_FRAME_RE = re.compile(r"\b(?:[Ii]n (?:early|earlier|older|previous|old) versions|[Pp]re-1\.0|"
+                            r"[Hh]istorically|^Previously|[Ii]n the past|[Aa]t that time|"
+                            r"[Bb]efore (?:Rust|Node\.js|version|v?\d+\.\d+))\b|在(?:早期|老|旧|以前的)版本|"
+                            r"(?:早期|老|旧)版本(?:（[^）]*）)?(?:的 ?\w+ ?)?中|在过去|曾经|那时")  # not "the previously calculated"
 
 
 _EN_REFERRING_ADJECTIVES = frozenset("prior same other first second third last next previous "
