@@ -1249,13 +1249,16 @@ class Language:
     def title(self, section: Section) -> str:
         return self.fmt("title", title=section.doc_title)
 
-    def frame(self, section: Section, question: str, answer: str = "") -> str:
+    def frame(self, section: Section, question: str, answer: str = "", under: str = "") -> str:
         """The question with the document named (and the API its section is about, unless
-        the question or the answer names it), so that it makes sense on its own; the frame
-        is picked by the question's hash (the same question, the same frame)."""
+        the question or the answer names it; or the heading `under`, see _scope), so that it
+        makes sense on its own; the frame is picked by the question's hash (the same
+        question, the same frame)."""
         entity = heading_entity(section.heading)
         if entity and entity not in question and entity.strip("`") not in answer:
             return self.fmt("frame_entity", doc=self.title(section), entity=entity, q=question)
+        if under:
+            return self.fmt("frame_section", doc=self.title(section), heading=under, q=question)
         frames = self.T["frames"].split("|")
         pick = int(stable_id(question), 16) % len(frames)
         return frames[pick].format(doc=self.title(section), q=question)
@@ -1650,6 +1653,7 @@ class English(Language):
         "quote": '"{text}"',
         "frames": "According to {doc}, {q}|In {doc}, {q}",
         "frame_entity": "In {doc}, for {entity}, {q}",
+        "frame_section": 'In {doc}, under "{heading}", {q}',
         "step_where": "The question is about {topic}, which {doc} covers under \"{path}\".",
         "step_in": "The answer is in {doc}, under \"{path}\".",
         "step_support": 'That section says: "{text}"',
@@ -2228,6 +2232,7 @@ class Chinese(Language):
         "quote": "“{text}”",
         "frames": "根据{doc}，{q}|在{doc}中，{q}",
         "frame_entity": "根据{doc}中关于{entity}的说明，{q}",
+        "frame_section": "在{doc}的“{heading}”一节中，{q}",
         "step_where": "问题涉及{topic}，{doc}在“{path}”中讲到这一点。",
         "step_in": "答案在{doc}的“{path}”中。",
         "step_support": "该节写道：“{text}”",
@@ -3520,26 +3525,41 @@ def _entity_chain(section, fact, statement, entities, lang, lower) -> list[Draft
     return []
 
 
-def _scoped(question: str, section: Section, answer: str = "") -> str:
-    """A Chinese question about a rule of a subsection, with that subsection named when the
-    question does not name it: the rule may hold only there. "如果同时使用了具名插槽与默认插槽，
-    应该怎么做？" under "具名作用域插槽" -> "关于“具名作用域插槽”，如果…，应该怎么做？" """
+def _scope(question: str, section: Section, answer: str = "") -> str:
+    """The heading a question about a rule or situation of a subsection is asked under, where
+    the question does not name it: the rule may hold only there. "suppose the failure is
+    reproducible only with Homebrew. What should you do?" under "Git checkout or network
+    failures" (rounds 38-39), "如果同时使用了具名插槽与默认插槽，应该怎么做？" under "具名作用域插槽";
+    "" where the question names it, the heading would give the answer, or says nothing."""
     heading = _strip_end(section.heading.replace("*", "").strip())
-    if section.language != "zh" or section.heading == section.doc_title or \
-            len(heading) > 16 or not heading or re.search(r"[?？:：|]", heading):
-        return question
+    if section.heading == section.doc_title or not heading or heading.lower() in _GENERIC_HEADINGS \
+            or heading in ("总结", "小结", "概述", "简介", "介绍", "示例", "例子", "前言", "引言"):
+        return ""  # "在《Hello, Cargo!》的“总结”一节中" says nothing (round 38)
+    if section.language == "zh":
+        return heading if _zh_scope_needed(heading, question, answer) else ""
+    words = set(_word_bag(heading))
+    if len(heading) > 60 or re.search(r"[?:|`]", heading) or not words or \
+            len(words & set(_word_bag(question))) * 2 >= len(words) or words <= set(_word_bag(answer)):
+        return ""  # named already (half its words), or "under 'Cookies'" / "Cookies can be
+        # read" gives it
+    return heading
+
+
+def _zh_scope_needed(heading: str, question: str, answer: str) -> bool:
+    if len(heading) > 16 or re.search(r"[?？:：|]", heading):
+        return False
     pairs = _cjk_pairs(heading)
     words = set(re.findall(r"[A-Za-z][\w.-]+", heading))
     if pairs and sum(p in question for p in pairs) * 2 >= len(pairs) or \
             words & set(re.findall(r"[A-Za-z][\w.-]+", question)):
-        return question  # named already (half of the heading's character pairs are there)
+        return False  # named already (half of the heading's character pairs are there)
     runs = {heading[i:i + 4] for i in range(len(heading) - 3)
             if len(CJK_RE.findall(heading[i:i + 4])) == 4}
-    if pairs and sum(p in answer for p in pairs) * 2 >= len(pairs) or any(r in answer for r in runs) \
-            or not pairs and words & set(re.findall(r"[A-Za-z][\w.-]+", answer)):
-        return question  # "关于“激活不匹配”，…会怎样？" / "会出现激活不匹配", "关于“特征对象的动态分发”，…？"
-        # / "必须使用动态分发" (round 32), "关于“anyhow”，…？" / "使用 `anyhow`": it would give the answer
-    return f"关于“{heading}”，{question}"
+    return not (pairs and sum(p in answer for p in pairs) * 2 >= len(pairs) or
+                any(r in answer for r in runs) or
+                not pairs and words & set(re.findall(r"[A-Za-z][\w.-]+", answer)))
+    # "关于“激活不匹配”，…会怎样？" / "会出现激活不匹配", "关于“特征对象的动态分发”，…？" / "必须使用动态
+    # 分发" (round 32), "关于“anyhow”，…？" / "使用 `anyhow`": it would give the answer
 
 
 def _usable_condition(split: Split, section: Section) -> bool:
@@ -3613,8 +3633,8 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
             situation = lang.condition_text(split)
         if not self_contained(answer, section):
             continue  # "请查阅该章节。" says which chapter nowhere
-        question = lang.frame(section, _scoped(lang.fmt("q_situation", situation=situation,
-                                                        ask=ask), section, answer), answer)
+        question = lang.fmt("q_situation", situation=situation, ask=ask)
+        question = lang.frame(section, question, answer, under=_scope(question, section, answer))
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, fact.text,
             lang.fmt("why_condition", condition=lang.condition_text(split)))))
@@ -3959,8 +3979,7 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
             continue  # what one must or may do is an application, not what happens
         if not _an_event(split, lang, section):
             continue
-        question = _scoped(lang.fmt("q_what_happens", condition=lang.condition_text(split)), section,
-                       split.main)
+        question = lang.fmt("q_what_happens", condition=lang.condition_text(split))
         answer = lang.sentence(split.main)
         if not self_contained(answer, section):
             continue
@@ -3968,7 +3987,7 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
                 re.search(r"`[^`]+`", split.main) and "`" not in split.clause:
             continue  # "what happens if an error occurs?" / "The `?` operator will return
             # early …": the question never names what the answer is about (rounds 23, 25)
-        framed = lang.frame(section, question, answer)
+        framed = lang.frame(section, question, answer, under=_scope(question, section, split.main))
         if set(content_words(answer)) - {"event", "emitted", "emit", "called", "fired",
                                          "triggered"} <= set(content_words(framed)):
             continue  # "what happens when the worker comes `'online'`?" / "The `'online'` event
@@ -4085,7 +4104,7 @@ def gen_critical_analysis(section: Section, corpus: Corpus) -> list[Draft]:
                                             marker=split.marker, clause=split.clause))
         if question:
             drafts.append(Draft(
-                lang.frame(section, _scoped(question, section, answer), answer), answer,
+                lang.frame(section, question, answer, under=_scope(question, section, answer)), answer,
                 lang.steps(section, section.heading, fact.text,
                            lang.fmt("why_qualifier", marker=split.marker))))
     return drafts

@@ -526,7 +526,7 @@ def test_a_chinese_rule_of_a_subsection_names_the_subsection():
     text = ("# 插槽\n## 作用域插槽\n### 具名作用域插槽\n如果你同时使用了具名插槽与默认插槽，则需要为默认"
             "插槽使用显式的 `<template>` 标签。\n")
     drafts = drafts_under("application", text, "具名作用域插槽")
-    assert drafts and "关于“具名作用域插槽”，如果你同时使用了具名插槽与默认插槽" in drafts[0].question
+    assert drafts and "在《插槽》的“具名作用域插槽”一节中，如果你同时使用了具名插槽与默认插槽" in drafts[0].question
 
 
 def test_code_is_the_answer_only_when_its_lead_in_points_at_it():
@@ -908,6 +908,16 @@ def test_a_blank_of_a_listing_variable_is_refused_in_every_part_of_a_cut_section
 def test_a_sentence_after_one_set_in_the_past_is_no_fact_of_today(text):
     # "对每一个引用有什么要求？" / "必须有明确的生命周期" taught a pre-1.0 rule as current (rounds 34, 39)
     assert not [t for t in fact_texts(f"# 生命周期省略\n{text}\n") if t.startswith(("每一个", "Every"))]
+
+
+def test_an_english_situation_of_a_subsection_names_the_subsection():
+    # "suppose the failure is reproducible only with Homebrew. What should you do?": which
+    # failure? (rounds 38-39)
+    text = ("# Common Issues\n## Git checkout or network failures\nIf the failure is reproducible "
+            "only with Homebrew, open an issue with the full output.\n")
+    asked = [d.question for d in drafts_under("application", text, "Git checkout or network failures")]
+    assert asked == ['In "Common Issues", under "Git checkout or network failures", suppose the '
+                     'failure is reproducible only with Homebrew. What should you do?'], asked
 
 
 def test_node_js_is_one_thing():
