@@ -1827,8 +1827,11 @@ class English(Language):
             return None
         subject, be, complement = lower(match["subj"]), match["be"], match["comp"]
         if not _whole_predicate(complement) or complement.split()[0] not in ("a", "an", "the") \
-                or len(complement.split()) < 3 or re.match(r"a (?:bit|little)\b", complement):
-            # "It is a bit different, as …": a comparison with something unsaid (round 34)
+                or len(complement.split()) < 3 or re.match(r"a (?:bit|little)\b", complement) or \
+                re.match(r"(?:a|the) (?:term|word|name|phrase)\b", complement):
+            # "It is a bit different, as …": a comparison with something unsaid (round 34);
+            # "Newtype is a term that originates from Haskell": where the word comes from,
+            # not what the thing is (round 40)
             return None
         return Statement("copula", subject, f"what {be} {subject}?",
                          f"{'It' if be == 'is' else 'They'} {be} {complement}.",
@@ -2946,7 +2949,7 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
                               r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
                               r"Finally)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
-                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|"
+                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|"  # "既然是分析，…": what is?
                               # what the listing's compiler error or output says (round 39)
                               r"(?:该|这个)?(?:错误|报错|编译错误|错误信息|报错信息|输出|运行结果)(?:表明|说明|显示|告诉|提示)|"
                               r"The (?:compiler )?(?:error|output)(?: message)? (?:says|tells|shows|means|"
@@ -3000,6 +3003,8 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and len(split_sentences(f.text)) == 1 and not f.text.endswith(("!", "！"))
             and not re.search(r"[吗呢吧][。！]?$|[?？]$", f.text)  # "…显示吗。", "…?" ask
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
+            and not (re.search(r"[A-Za-z]$", f.text) and
+                     f.text.split()[-1].lower() in _DANGLING_EN)  # "a request must" + a list
             and not _PAST_FRAME_RE.search(f.previous)  # "在早期版本（pre-1.0）的 Rust 中，…。每一个引用
             # 都必须有…": what held then, taught as what holds now (rounds 34, 39)
             and not _SIGNPOST_RE.search(f.text)  # "You'll see why … in a bit."
@@ -3833,7 +3838,8 @@ def gen_summarization(section: Section, corpus: Corpus) -> list[Draft]:
         question, framed = asked
         answer = lang.sentence(lang.T["join"].join(cleaned))
         if framed:  # "The default prefix is: `/opt/homebrew` on Apple Silicon; …"
-            answer = f"{lead}{lang.T['colon']}{answer}"
+            lead = re.sub(r"^\(?[a-z0-9]{1,3}[.)]\s+", "", lead)  # "(b) All Sponsorship funds …"
+            answer = f"{lead[:1].upper()}{lead[1:]}{lang.T['colon']}{answer}"
         drafts.append(Draft(question, answer, lang.steps(
             section, section.heading, block.lead_in or block.items[0],
             lang.fmt("why_list", count=len(block.items)))))
@@ -3901,7 +3907,7 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
     if _list_refused(block):
         return None
     doc = lang.title(section)
-    framed = block.lead_in.endswith((":", "：")) and len(lead) <= 160 and \
+    framed = block.lead_in.endswith((":", "：")) and len(lead) <= 240 and \
         not _LEAD_BACK_RE.search(lead)  # "Those superpowers include the ability to:" says
     # what the items are only with the sentence before it
     if block.lead_in.endswith((":", "：")) and len(lead) <= 80:
@@ -4340,6 +4346,10 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 set(_word_bag(term)) & title or term.strip("`").lower() in section.doc_title.lower():
             continue  # the question names the document: "填空（《哈希 map …》）：___ map …"
         listing = bool(section.codes) and not heading_entity(section.heading)
+        if term.startswith("`") and section.heading.startswith("`") and term in section.heading \
+                and not section.heading.startswith(term):
+            continue  # "… formula names for ___." / `text`: a placeholder of the heading's
+            # synopsis ("`search` [`text`|…]"), trivia the reader cannot see (round 40)
         if re.fullmatch(r"`(?:'[^']{0,3}'|-?\d+(?:\.\d+)?)`", term) or listing and \
                 re.fullmatch(r"`\"[^\"]*\"`|`</?(?:div|span|p|a|ul|ol|li|button|input|img|h[1-6])"
                              r"(?:\s[^`]*)?>`", term) or re.search(
@@ -4358,6 +4368,8 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
             # an example URL ("`https://user-controlled-website.com/`", round 33)
         if not term.startswith("`") and text[at - 1:at] == "`" == text[at + len(term):][:1]:
             continue  # a heading word that is a whole code span: "`___`e" for "`formula`e"
+        if term.startswith("`") and "`" in (text[at - 1:at], text[at + len(term):][:1]):
+            continue  # spans run together: "`tap``/Formula/``formula`___`version``.rb`" (`@`)
         blanked = text[:at] + "___" + text[at + len(term):]
         if re.search(r"[(（]\s*___\s*[)）]", blanked):
             continue  # "one hundred percent (___)": what a bracket holds restates its neighbour

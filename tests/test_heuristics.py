@@ -920,6 +920,38 @@ def test_an_english_situation_of_a_subsection_names_the_subsection():
                      'failure is reproducible only with Homebrew. What should you do?'], asked
 
 
+def test_round_40_shapes_make_no_pairs():
+    # a lead-in without its colon is no sentence: "To count as complete, a ___ must"
+    assert fact_texts("# Requests\nTo count as complete, a request must\n\n- come from an agency\n"
+                      "- identify illegal content\n") == []
+    # "既然是分析，就有可能遗漏": since what is an analysis?
+    assert fact_texts("# 测试栈借用\n既然是分析，就有可能遗漏，也可能误杀友军。\n") == []
+    # where a word comes from is not what the thing is
+    assert drafts_under("fact_based", "# Advanced Traits\n## Implementing External Traits with the "
+                        "Newtype Pattern\nNewtype is a term that originates from the Haskell "
+                        "programming language.\n", "Implementing External Traits with the Newtype Pattern") == []
+    # a placeholder of a manual page's synopsis is no blank
+    text = ("# brew(1)\n## `search` [`text`|`/``text``/`]\nPerform a substring search of cask tokens "
+            "and formula names for `text`.\n")
+    blanks = [d for d in drafts_under("true_false_fill_blank", text, "`search` [`text`|`/``text``/`]")
+              if d.key]
+    assert not [d for d in blanks if d.answer == "`text`"], blanks
+    # nor a span run into its neighbours: "`tap``/Formula/``formula`___`version``.rb`"
+    text = ("# brew(1)\n## `extract` [`options`] `formula` `tap`\nSpecifically, the command will "
+            "create the new formula file at `tap``/Formula/``formula``@``version``.rb`.\n")
+    assert not [d for d in drafts_under("true_false_fill_blank", text, "`extract` [`options`] `formula` `tap`")
+                if d.key and d.answer == "`@`"]
+
+
+def test_a_framed_list_answer_drops_the_lead_ins_clause_letter():
+    text = ("# Sponsors\n## Direct Relationship with Stripe\n(b) All Sponsorship funds contributed by "
+            "Sponsors are held in the Stripe Connected Accounts established and maintained by Stripe "
+            "pursuant to Stripe's terms and conditions, including:\n\n- The Stripe Connected Account "
+            "Agreement\n- The Stripe Services Agreement\n- The Stripe Terms of Service\n")
+    drafts = drafts_under("summarization", text, "Direct Relationship with Stripe")
+    assert drafts and drafts[0].answer.startswith("All Sponsorship funds contributed by Sponsors"), drafts
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
