@@ -1847,6 +1847,11 @@ class English(Language):
         if not base or not _whole_predicate(match["obj"]):
             return None
         subject, obj = lower(match["subj"]), match["obj"]
+        if re.match(r"(?:only|also|never|always|often|usually|still|just|not)\s+(?!(?:the|a|an|to|in|"
+                    r"on|at|for|with|when|if|by|as|one|some|all|its|their|when|once)\b)[a-z]+\b", obj):
+            return None  # "import maps only work on `import`": "maps" is no verb (round 41)
+        if obj.split()[0] in _EN_VERB_BASES and verb not in ("helps", "lets", "makes"):
+            return None  # "Import maps assume you can …": two verbs in a row, the first a noun
         second = re.search(r"\band (?:no longer |then |also |not |additionally )?([a-z]+)\b", obj)
         if second and (second.group(1) in _EN_VERB_FORMS or re.fullmatch(
                 r"may|can|must|will|should|is|are|was|were", second.group(1))):

@@ -952,6 +952,15 @@ def test_a_framed_list_answer_drops_the_lead_ins_clause_letter():
     assert drafts and drafts[0].answer.startswith("All Sponsorship funds contributed by Sponsors"), drafts
 
 
+def test_a_noun_before_an_adverb_and_a_verb_is_no_verb():
+    # "what does import map?" / "Only work on `import` …" (round 41)
+    text = ("# Permissions\n## Import maps\nAdditionally, import maps only work on `import` so it "
+            "may be desirable to add an `\"import\"` condition to all dependency mappings.\n")
+    assert not [d for d in drafts_under("fact_based", text, "Import maps") if "import map?" in d.question]
+    text = "# Packages\n## Imports\nPackage imports permit mapping to external packages.\n"
+    assert not [d for d in drafts_under("fact_based", text, "Imports") if "package import?" in d.question]
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
