@@ -961,6 +961,14 @@ def test_a_noun_before_an_adverb_and_a_verb_is_no_verb():
     assert not [d for d in drafts_under("fact_based", text, "Imports") if "package import?" in d.question]
 
 
+def test_an_acronym_question_is_framed_by_the_section_that_spells_it_out():
+    # "In "DNS", for `dns.Resolver`, what does DNS stand for?" (round 41)
+    docs, corpus = corpus_of("# DNS\n## Overview\nThe Domain Name System (DNS) resolves host names to "
+                             "addresses.\n## `dns.Resolver`\nAn independent resolver for DNS requests.\n")
+    drafts = [d for s in docs[0].sections for d in gsd.gen_contextual_ambiguity(s, corpus)]
+    assert drafts and all("`dns.Resolver`" not in d.question + " ".join(d.steps) for d in drafts), drafts
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
