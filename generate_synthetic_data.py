@@ -1792,9 +1792,11 @@ class English(Language):
             return None  # "you will not violate this if the law requires it" is an exception
         subject, modal, verb = rule.subject, rule.modal, rule.verb
         if rule.predicate.startswith("no longer ") or verb in ("likely", "probably", "possibly",
-                                                                 "not", "no", "certainly"):
+                                                                 "not", "no", "certainly") or \
+                rule.negative and modal in ("can", "cannot", "could"):
             return None  # "what can the `Cipher` object do?" / "It can no longer be used";
-            # "what will the `callback` do?" / "It will likely not be invoked …" (round 39)
+            # "what will the `callback` do?" / "It will likely not be invoked …" (round 39);
+            # "what can Homebrew not do?" has as many answers as the text has (rounds 34, 42)
         if verb in ("exist", "exists", "occur", "occurs", "happen", "happens", "apply"):
             return None  # "what will a default handle scope do?" / "It will exist" (round 22)
         if rule.predicate.startswith("be able to "):
@@ -3951,6 +3953,12 @@ def _list_refused(block: ListBlock) -> bool:
     if any(re.match(r"(?:This|That|These|Those|It|They|Both)\b|(?:[^，,：:]{0,8}[，,]\s*)?"
                     r"(?:它|这|那(?!么|样)|该|此|其)", item) for item in block.items):
         return True  # "从表面来看，它们带来的…损耗都不大": the items point at text before the list
+    if re.match(r"(?:Try|Experiment|Play)\b|试着|尝试", block.lead_in) or sum(bool(re.search(
+            r"\bthe (?:first |second |last |outer |inner |two )?(?:loops?|async blocks?|blocks?|"
+            r"closures?|variables?|listing|example|program)\b", item)) for item in block.items) * 2 > \
+            len(block.items):
+        return True  # "Try some of these variations …: Remove the async block from around
+        # either or both of the loops; …": exercises on a listing the reader lacks (round 42)
     return bool(_LISTING_REF_RE.search(block.lead_in) or re.search(
         r"(?:上面|上述|以上|这段)的?代码|\b(?:code|listing|example) above\b|"
         r"\babove (?:code|listing|example)\b", block.lead_in, re.IGNORECASE))

@@ -969,6 +969,17 @@ def test_an_acronym_question_is_framed_by_the_section_that_spells_it_out():
     assert drafts and all("`dns.Resolver`" not in d.question + " ".join(d.steps) for d in drafts), drafts
 
 
+def test_round_42_shapes_make_no_pairs():
+    # "what can Homebrew not do?" / one of the many things it cannot
+    text = "# Formula Cookbook\n## Versions\nHomebrew cannot automatically detect every compatibility break.\n"
+    assert not [d for d in drafts_under("fact_based", text, "Versions") if "not do?" in d.question]
+    # exercises on a listing: "Remove the async block from around either or both of the loops"
+    text = ("# Async\n## Tasks\nTry some of these variations on awaiting the futures and see what they "
+            "do:\n\n- Remove the async block from around either or both of the loops\n- Await each "
+            "async block immediately after defining it\n- Wrap only the first loop in an async block\n")
+    assert drafts_under("summarization", text, "Tasks") == []
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
