@@ -1431,7 +1431,9 @@ _EN_RULE_RE = re.compile(rf"^(?P<subj>[^,;:()]+?)\s+(?P<modal>{_EN_MODALS})(?P<n
 _EN_BE_RE = re.compile(r"^(?P<subj>[^,;:()]+?)\s+(?P<be>is|are)(?P<neg>\s+not)?\s+(?P<comp>.+)$")
 _EN_ACTION_RE = re.compile(r"^(?P<subj>[^,;:()]+?)\s+(?P<neg>(?:does|do) not\s+)?(?P<verb>[a-z]+)"
                            r"\s+(?P<obj>.+)$")
-_EN_IMPLICIT_RE = re.compile(r"^(?P<adv>[A-Z][a-z]+ly\s+)?(?P<verb>[A-Za-z][a-z]+s)\s+(?P<rest>.+)$")
+_EN_IMPLICIT_RE = re.compile(r"^(?P<adv>(?!Only\b)[A-Z][a-z]+ly\s+)?(?P<verb>[A-Za-z][a-z]+s)\s+(?P<rest>.+)$")
+# ("Only supports GitHub Actions as a CI provider." says what `test-bot` is limited to, not
+# what it does: round 43)
 _EN_EVENT_RE = re.compile(r"^(?P<verb>Emitted|Called|Fired|Raised|Returned|Thrown|Triggered)"
                           r"\s+(?P<marker>when|if|after|before|once)\s+(?P<rest>.+)$")
 _EN_DEFINITION_RE = re.compile(
@@ -3011,6 +3013,8 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and not _CAVEAT_START.match(f.following)  # "… However, …": half the truth
             and not (re.search(r"[A-Za-z]$", f.text) and
                      f.text.split()[-1].lower() in _DANGLING_EN)  # "a request must" + a list
+            and not (re.search(r"\bagain\b", f.text) and LANGUAGES["en"].is_instruction(f.text))
+            # "Run the `cargo publish` command again.": after what? (round 43)
             and not _PAST_FRAME_RE.search(f.previous)  # "在早期版本（pre-1.0）的 Rust 中，…。每一个引用
             # 都必须有…": what held then, taught as what holds now (rounds 34, 39)
             and not _SIGNPOST_RE.search(f.text)  # "You'll see why … in a bit."
@@ -3020,11 +3024,12 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: earlier(w, n), section)]
 
 
-# A sentence that sets its account in the past: the sentences after it may go on in it.
+# A sentence that sets its account in the past: the sentences after it may go on in it
+# (not "the previously calculated signature", nor "仍使用早期版本的用户").
 _PAST_FRAME_RE = re.compile(r"\b(?:[Ii]n (?:early|earlier|older|previous|old) versions|[Pp]re-1\.0|"
                             r"[Hh]istorically|^Previously|[Ii]n the past|[Aa]t that time|"
                             r"[Bb]efore (?:Rust|Node\.js|version|v?\d+\.\d+))\b|在(?:早期|老|旧|以前的)版本|"
-                            r"(?:早期|老|旧)版本(?:（[^）]*）)?(?:的 ?\w+ ?)?中|在过去|曾经|那时")  # not "the previously calculated"
+                            r"(?:早期|老|旧)版本(?:（[^）]*）)?(?:的 ?\w+ ?)?中|在过去|曾经|那时")
 
 
 _EN_REFERRING_ADJECTIVES = frozenset("prior same other first second third last next previous "
@@ -3400,7 +3405,10 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
         for row in table.rows:
             for column in range(1, min(len(row), len(table.header))):
                 if row[column] and row[0] and not re.fullmatch(
-                        r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否", row[column].strip()):
+                        r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否", row[column].strip()) and \
+                        not (re.fullmatch(r"[A-Z]{2,6}\d*", row[column].strip()) and re.search(
+                            r"(?i)关键字|编号|标签|\b(?:keyword|key|id|code|tag|anchor)\b",
+                            table.header[column])):  # "关键字: KWCG": a site's index code (round 43)
                     # "what is the 'macOS' for `require_root`?" / "Yes." asks nothing
                     question = lang.fmt("q_cell", heading=section.heading,
                                         **_cell_names(lang, table.header[column], row[0]))
@@ -3557,6 +3565,8 @@ def _scope(question: str, section: Section, answer: str = "") -> str:
 
 
 def _zh_scope_needed(heading: str, question: str, answer: str) -> bool:
+    """Whether a Chinese question needs its subsection's heading: short enough to say, not
+    half named in the question, and not holding the answer."""
     if len(heading) > 16 or re.search(r"[?？:：|]", heading):
         return False
     pairs = _cjk_pairs(heading)
@@ -3959,6 +3969,9 @@ def _list_refused(block: ListBlock) -> bool:
             len(block.items):
         return True  # "Try some of these variations …: Remove the async block from around
         # either or both of the loops; …": exercises on a listing the reader lacks (round 42)
+    if re.match(r"(?:在)?(?:这里|此处)|Here,? we\b", block.lead_in) or \
+            any(re.search(r"这里|此处|上例", item) for item in block.items):
+        return True  # "这里我们想去匹配 `dire` …，有以下几点值得注意：" / "因此这里用 `_` …" (round 43)
     return bool(_LISTING_REF_RE.search(block.lead_in) or re.search(
         r"(?:上面|上述|以上|这段)的?代码|\b(?:code|listing|example) above\b|"
         r"\babove (?:code|listing|example)\b", block.lead_in, re.IGNORECASE))

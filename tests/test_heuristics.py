@@ -980,6 +980,22 @@ def test_round_42_shapes_make_no_pairs():
     assert drafts_under("summarization", text, "Tasks") == []
 
 
+def test_round_43_shapes_make_no_pairs():
+    # "Run the ___ command again.": after what?
+    assert fact_texts("# Publishing\nRun the `cargo publish` command again.\n") == []
+    # "what does `test-bot` do?" / "It only supports GitHub Actions as a CI provider."
+    text = "# brew(1)\n## `test-bot` [`options`]\nOnly supports GitHub Actions as a CI provider.\n"
+    assert not [d for d in drafts_under("fact_based", text, "`test-bot` [`options`]") if "do?" in d.question]
+    # "“Cargo”对应的关键字是什么？" / "KWCG": a site's index code
+    text = "# 快速查询入口\n## 索引列表\n| 名称 | 关键字 |\n|---|---|\n| Cargo | KWCG |\n| 模块 | KWMD |\n"
+    assert drafts_under("factual_recall", text, "索引列表") == []
+    # a list that explains the listing: "这里我们想去匹配 `dire` …，有以下几点值得注意："
+    text = ("# match 和 if let\n这里我们想去匹配 `dire` 对应的枚举类型，有以下几点值得注意：\n\n"
+            "- `match` 的匹配必须要穷举出所有可能\n- `match` 的每一个分支都必须是一个表达式\n"
+            "- X | Y，类似逻辑运算符 `或`，代表该分支可以匹配 `X` 也可以匹配 `Y`\n")
+    assert drafts_of("summarization", text) == []
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
