@@ -2957,7 +2957,7 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
                               r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
                               r"Finally)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
-                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|"  # "既然是分析，…": what is?
+                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|前者|后者|"  # "既然是分析，…": what is?
                               # what the listing's compiler error or output says (round 39)
                               r"(?:该|这个)?(?:错误|报错|编译错误|错误信息|报错信息|输出|运行结果)(?:表明|说明|显示|告诉|提示)|"
                               r"The (?:compiler )?(?:error|output)(?: message)? (?:says|tells|shows|means|"
@@ -3947,7 +3947,10 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
             r"\b(?:prior|before|after|during|days?|weeks?|months?|years?)\b|-of\b", topic, re.I)):
         topic = ""  # "say about summary?", "say about two weeks prior?": no topic
     topic = topic.lower() if topic and topic.isupper() else topic  # "GLOBAL OPTIONS"
-    if topic:  # "What does "Acceptable Formulae" say about shared and static libraries?"
+    prose = [s for p in section.paragraphs for s in p if s.strip() != block.lead_in.strip()]
+    if topic and not prose:  # "What does "Acceptable Formulae" say about shared and static
+        # libraries?" asks for all the section says: only where the list is all of it (not
+        # clause (b) of "1A.2 Direct Relationship with Stripe", round 44)
         return lang.fmt("q_list_topic", topic=topic, doc=doc), framed
     return _list_by_section(section, lang), framed
 

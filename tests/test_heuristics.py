@@ -996,6 +996,19 @@ def test_round_43_shapes_make_no_pairs():
     assert drafts_of("summarization", text) == []
 
 
+def test_round_44_shapes():
+    # "后者会在运行 `cargo test` 时…": the latter of what?
+    assert fact_texts("# 集成测试\n后者会在运行 `cargo test` 时，对 `tests` 目录中的每个文件都进行编译运行。\n") == []
+    # a list that is part of its section is not asked as all the section says
+    text = ("# Sponsors\n## 1A.2 Direct Relationship with Stripe\n(a) Sponsored Developers have a direct "
+            "relationship with Stripe for payment processing.\n\n(b) All Sponsorship funds contributed by "
+            "Sponsors are held in the Stripe Connected Accounts established and maintained by Stripe "
+            "pursuant to Stripe's terms and conditions, including:\n\n- The Stripe Connected Account Agreement\n"
+            "- The Stripe Services Agreement\n- The Stripe Terms of Service\n")
+    asked = [d.question for d in drafts_under("summarization", text, "1A.2 Direct Relationship with Stripe")]
+    assert asked and not [q for q in asked if " say about " in q], asked
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
