@@ -1808,6 +1808,9 @@ class English(Language):
         words = words[1:] if words and words[0] != verb else words  # "later be read"
         passive = verb == "be" and len(words) > 1 and (
             re.fullmatch(r"[a-z]+ed", words[1]) or words[1] in _EN_PARTICIPLES)
+        never = rule.predicate.startswith("never ") and not rule.negative
+        if never and (passive or modal in _EN_PERIPHRASTIC):
+            return None  # "what must be done with X?" / "It must never be shared"
         if modal in _EN_PERIPHRASTIC:  # "is required to", "needs to", "has to"
             aux, ask, plural_form = _EN_PERIPHRASTIC[modal]
             question = f"what {aux} {subject}{neg} {ask} do{condition}?"
@@ -1817,7 +1820,8 @@ class English(Language):
                 return None  # "what can be done with X?", "what can X be?" rarely fit the text
             ask = "can" if modal == "cannot" else modal
             what = "be done with " + subject if passive else \
-                f"{subject}{neg} {verb if verb in ('be', 'have') else 'do'}"
+                f"{subject}{' never' if never else neg} {verb if verb in ('be', 'have') else 'do'}"
+            # "what must you never do?" / "You must never pay …", not "what must you do?" (round 45)
             question = f"what {ask}{neg if passive else ''} {what}{condition}?"
             said = "cannot" if modal == "cannot" else f"{modal}{neg}"
         answer = f"{pronoun} {said} {rule.predicate}."

@@ -1009,6 +1009,16 @@ def test_round_44_shapes():
     assert asked and not [q for q in asked if " say about " in q], asked
 
 
+@pytest.mark.parametrize("text, asked", [
+    ("You must never pay a bribe to a government official.", "what must you never do?"),
+    ("Tokens must never be shared.", None),  # not "what must be done with tokens?"
+])
+def test_a_rule_that_says_never_is_asked_what_is_never_done(text, asked):
+    # "what must you do regarding company policies?" / "must never pay …" (round 45)
+    statement = gsd.LANGUAGES["en"].statement(text, "", lambda s: s[:1].lower() + s[1:])
+    assert (statement and statement.question) == asked
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
