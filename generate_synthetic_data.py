@@ -3210,6 +3210,10 @@ def _in_headings(subject: str, section: Section) -> bool:
     around = " ".join((*section.heading_path, section.doc_title))
     if section.language == "zh":
         return _folded(bare).strip("`") in _folded(around)
+    if re.fullmatch(r"[A-Z][\w.]*", bare) and not re.search(
+            rf"\b{re.escape(bare)}\b(?!['’]s|\s+[A-Za-z])", around):
+        return False  # a name the headings use only before a noun: "Rust" in "The Anatomy of
+        # a Rust Program" is no topic ("what does Rust require?", round 44)
     return bare.lower() in around.lower() or _en_head(bare.strip("`")) in set(_word_bag(around))
 
 

@@ -1019,6 +1019,16 @@ def test_a_rule_that_says_never_is_asked_what_is_never_done(text, asked):
     assert (statement and statement.question) == asked
 
 
+def test_a_name_the_heading_uses_only_before_a_noun_is_no_topic():
+    # "what does Rust require?" under "The Anatomy of a Rust Program" (round 44)
+    text = ("# Hello, World!\n## The Anatomy of a Rust Program\nRust requires curly brackets around "
+            "all function bodies.\n## Next\nPrograms written in Rust start at `main`.\n")
+    assert not [d for d in drafts_under("fact_based", text, "The Anatomy of a Rust Program")
+                if "rust require" in d.question.lower()]
+    installing = parse("# Rust\n## Installing Rust\nThe installer downloads the whole toolchain.\n")
+    assert gsd._in_headings("Rust", installing.sections[-1])  # the heading's own topic
+
+
 def test_node_js_is_one_thing():
     assert gsd._en_pronoun("Node.js") == "It"  # "What will Node.js do?" / "They will …"
 
