@@ -571,7 +571,7 @@ def is_fact(text: str) -> bool:
 _JUNK_RE = re.compile(
     r"^(?:stability|added in|deprecated since|source code|filename|file name|version|status|"
     r"author|last updated|文件名|(?:listing|figure|fig\.|table|示例|代码清单|清单|图|表) ?"
-    r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{%", re.IGNORECASE)
+    r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{[%*]", re.IGNORECASE)  # "{* ../src/app.py hl[9] *}": an include
 _POINTER_RE = re.compile(
     r"^(?:see|refer to|read more|learn more|more information|check out|for (?:more )?"
     r"(?:information|details|an example|examples|a (?:full|complete) list)\b[^.]*\bsee)\b"
@@ -896,8 +896,9 @@ class _Heading:
     line: int
 
 
-# "## Binding styles {#binding-styles}": an anchor or class for the site builder, not text.
-_HEADING_ATTRIBUTES_RE = re.compile(r"\s*\{[#.][^{}]*\}\s*$")
+# "## Binding styles {#binding-styles}", "## Defaults { #defaults }", "## Notes {: .tip}": an
+# anchor or class for the site builder, not text.
+_HEADING_ATTRIBUTES_RE = re.compile(r"\s*\{:?\s*[#.][^{}]*\}\s*$")
 _HTML_HEADING_RE = re.compile(r"\s*<h(?P<level>[1-6])\b[^>]*>(?P<text>.*?)</h(?P=level)\s*>",
                               re.IGNORECASE | re.DOTALL)
 
@@ -950,6 +951,45 @@ def _as_list_item(match: re.Match) -> str:
     return f"- {match['term']}:\n{match['gap']}  "
 
 
+# Site-builder markup, outside code fences: admonition markers ("/// tip", "/// note |
+# Details", "//// tab | Python 3.10+" and the closing "///" of pymdownx blocks; "!!! note
+# "Title"", "??? tip", "???+ warning", whose body is indented four spaces; VitePress and
+# pandoc containers "::: tip 注意", ":::"), an API page MkDocs inserts ("::: fastapi.status")
+# and a listing included from a file ("{* ../../docs_src/app.py hl[9] *}").
+_BLOCK_MARK_RE = re.compile(r" {0,3}(?:/{3,}(?:\s+[a-z][\w-]*(?:\s*\|.*)?)?|:{3,}.*)\s*")
+_ADMONITION_RE = re.compile(r" {0,3}(?:!!!|\?\?\?\+?)\s+[a-z][\w-]*(?:\s+\".*\")?\s*")
+_FILE_INCLUDE_RE = re.compile(r"(?m)^ {0,3}(\{\*[^{}\n]*\*\})[ \t]*$")
+_FENCE_OPEN_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
+
+
+def _site_markup(markdown: str) -> str:
+    """Read a documentation site's own markup as CommonMark: container markers blanked, an
+    admonition's body unindented, so that its text reads as the paragraphs it is (not as a
+    paragraph "/// tip" or an indented code block), and a listing included from a file
+    made an indented code block "{{* path *}}", which the reader of a pair never sees.
+    Every line stays where it was, so sections keep their spans.
+
+    "!!! note\\n    Riders must stop." -> "\\nRiders must stop."
+    """
+    if not re.search(r"///|!!!|\?\?\?|\{\*|:::", markdown):
+        return markdown
+    lines, fence, body = _NEWLINE_RE.split(markdown), None, False
+    for at, line in enumerate(lines):
+        mark = _FENCE_OPEN_RE.match(line)
+        if fence:
+            fence = None if mark and mark[1][0] == fence[0] and len(mark[1]) >= len(fence) and \
+                not line[mark.end():].strip() else fence
+        elif mark:
+            fence, body = mark[1], False
+        elif _BLOCK_MARK_RE.fullmatch(line) or _ADMONITION_RE.fullmatch(line):
+            lines[at], body = "", bool(_ADMONITION_RE.fullmatch(line))
+        elif body and (line.startswith("    ") or not line.strip()):
+            lines[at] = line[4:]
+        else:
+            body = False
+    return _FILE_INCLUDE_RE.sub(r"    {\1}", "\n".join(lines))
+
+
 def parse_document(text: str, source: str, max_section_tokens: int) -> Document:
     """Split one markdown file into sections with their facts.
 
@@ -957,7 +997,8 @@ def parse_document(text: str, source: str, max_section_tokens: int) -> Document:
     ("A",) and ("A", "B")
     """
     front_title, markdown = split_front_matter(text)
-    tokens = _markdown_parser().parse(_DEFINITION_LIST_RE.sub(_as_list_item, markdown))
+    markdown = _DEFINITION_LIST_RE.sub(_as_list_item, _site_markup(markdown))
+    tokens = _markdown_parser().parse(markdown)
     offsets = [0] + [m.end() for m in _NEWLINE_RE.finditer(text)] + [len(text)]
     # (heading path, line of the heading or None for a preamble, units under it)
     groups: list[tuple[tuple[str, ...], int | None, list[_Unit]]] = []

@@ -170,6 +170,41 @@ def test_a_heading_that_asks_keeps_its_own_answer():
 def test_site_builder_anchors_are_not_part_of_a_heading():
     assert headings("# Class and Style {#class-and-style}\nBind classes to state here.\n") == [
         ("Class and Style",)]
+    # MkDocs (FastAPI's docs) puts spaces inside; kramdown writes "{: #id}"
+    assert headings("# Query Parameters { #query-parameters }\nThey follow the path.\n"
+                    "## Notes {: .tip #notes}\nRead them first here.\n") == [
+        ("Query Parameters",), ("Query Parameters", "Notes")]
+
+
+@pytest.mark.parametrize("markup", [
+    "/// tip | Technical Details\n\nRiders must stop at red lights.\n\n///\n",  # pymdownx
+    "//// tab | Python 3.10+\n\nRiders must stop at red lights.\n\n////\n",
+    "!!! note \"Read this\"\n    Riders must stop at red lights.\n",  # MkDocs admonition
+    "??? warning\n\n    Riders must stop at red lights.\n",
+    ":::tip 注意\nRiders must stop at red lights.\n:::\n",  # VitePress container
+    "::: {.note}\nRiders must stop at red lights.\n:::\n",  # pandoc fenced div
+])
+def test_container_markers_of_site_builders_are_not_text(markup):
+    sections = parse(f"# Rules\n\n{markup}\n::: fastapi.status\n").sections
+    assert [(f.text, s.codes) for s in sections for f in s.facts] == [
+        ("Riders must stop at red lights.", ())]
+
+
+def test_a_doc_comment_in_a_code_fence_is_no_container_marker():
+    section = parse("# API\nThe function adds one to its input.\n\n```rust\n/// tip\n"
+                    "fn add_one(x: i32) -> i32 { x + 1 }\n```\n").sections[0]
+    assert [c.code for c in section.codes] == ["/// tip\nfn add_one(x: i32) -> i32 { x + 1 }"]
+
+
+def test_a_listing_included_from_a_file_is_an_unseen_listing():
+    # FastAPI's docs: "{* ../../docs_src/query_params/tutorial002_py310.py hl[7] *}"
+    section = parse("# Query Parameters\nYou can declare optional query parameters:\n\n"
+                    "{* ../../docs_src/query_params/tutorial002.py hl[7] *}\n\n"
+                    "In this case, the function parameter `q` will be optional.\n").sections[0]
+    assert [f.text for f in section.facts] == [
+        "In this case, the function parameter `q` will be optional."]
+    assert [c.lead_in for c in section.codes] == ["You can declare optional query parameters:"]
+    assert gsd._leans_on_listing("What will the function parameter `q` be?", section)
 
 
 @pytest.mark.parametrize("line", [
