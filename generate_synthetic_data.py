@@ -2587,6 +2587,9 @@ class Chinese(Language):
             if match and self._subject_ok(match["subj"]) and (word != "是" or _ZH_IS_RE.match(body)) \
                     and not (word == "是" and match["subj"].endswith("的")):  # "幸运的是，…"
                 at = match.end() - len(word)
+                if re.search(r"[，,]\s*(?:也|又|还|且|并且|而且|同时)", text[at:]):
+                    return None  # "Vue 不是一个框架，也是一个生态": the second claim leans on
+                    # the negated verb and stays true
                 return text[:at] + negated + text[at + len(word):], word, negated
         return None
 
@@ -3006,7 +3009,9 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               # what the listing's compiler error or output says (round 39)
                               r"(?:该|这个)?(?:错误|报错|编译错误|错误信息|报错信息|输出|运行结果)(?:表明|说明|显示|告诉|提示)|"
                               r"The (?:compiler )?(?:error|output)(?: message)? (?:says|tells|shows|means|"
-                              r"indicates|explains)\b)")
+                              r"indicates|explains)\b|"
+                              # a reason with no main clause gives the reason of what came before
+                              r"(?:因为|由于)[^，,；;]*$|Because\b[^,;]*$)")  # "因为 `x` 返回的东东…" (round 46)
 
 
 # A sentence that promises what a later part of the text shows: "You'll see why the
@@ -4239,6 +4244,10 @@ def _exception_question(split: Split, lang: Language, lower) -> str | None:
                                   r"\band [a-z]+s\b", split.clause)):
         return None  # "is it always true that generates …", "that do not leave …": no subject;
         # "unless X is given and returns Y": the cut took the main clause's second verb
+    if re.search(r"(?i)^(?:most|many|some|few|several)\b|\b(?:usually|often|generally|typically|"
+                 r"normally|mostly|sometimes)\b|大多|大部分|多数|通常|一般|往往", split.main):
+        return None  # "is it always true that most workflows avoid …?" / "No.": a hedged claim
+        # is never always true, whatever its exception (round 46)
     return lang.fmt("q_exception", clause=lower(split.main))
 
 

@@ -1902,6 +1902,15 @@ def test_a_negation_that_would_reach_only_half_the_sentence_is_not_made(text):
     assert gsd.LANGUAGES["en"].falsified(text) is None
 
 
+@pytest.mark.parametrize("text", [
+    "Vue 是一个框架，也是一个生态。",  # "Vue 不是一个框架，也是一个生态" (Vue guide)
+    "响应性语法糖曾经是一个实验性功能，且已在最新的 3.4 版本中被移除。",
+])
+def test_a_chinese_negation_that_would_reach_only_the_first_claim_is_not_made(text):
+    assert gsd.LANGUAGES["zh"].falsified(text) is None
+    assert gsd.LANGUAGES["zh"].falsified(text.split("，")[0] + "。")  # the first claim alone is
+
+
 def test_a_plain_is_statement_is_still_negated():
     changed = gsd.LANGUAGES["en"].falsified("The cask is a file of cakes and pies.")
     assert changed and changed[0] == "The cask is not a file of cakes and pies."
@@ -2372,3 +2381,24 @@ def test_a_chinese_anniversary_is_no_count_of_weeks():
 def test_a_question_on_the_code_above_does_not_stand_alone():
     docs, _ = corpus_of("# 全模式列表\n模式有很多种。\n")
     assert not gsd.self_contained("填空：上面代码会打印 ___。", docs[0].sections[0])
+
+
+def test_a_hedged_claim_is_not_asked_whether_it_always_holds():
+    # "is it always true that most workflows avoid `actions/checkout`?" / "No. …" (round 46)
+    text = ("# Layered infrastructure\nMost workflows avoid `actions/checkout` unless they need a "
+            "checkout of the repository.\n")
+    assert drafts_of("critical_analysis", text) == []
+    plain = text.replace("Most workflows avoid", "The release workflow avoids")
+    assert drafts_of("critical_analysis", plain)  # the same claim unhedged is still asked
+
+
+@pytest.mark.parametrize("text", [
+    "因为 `ctx.event_scope` 返回的东东没有任何办法可以访问其中的字段。",  # round 46
+    "Because the handle is dropped before the thread ends.",
+])
+def test_a_reason_without_its_main_clause_leans_on_the_sentence_before(text):
+    heading = "# 捕获事件\n" if "因为" in text else "# Threads\n"
+    assert fact_texts(f"{heading}{text}\n") == []
+    whole = "因为事件没有字段，所以需要自己记录数据。" if "因为" in text else \
+        "Because the handle is dropped early, the thread is detached."
+    assert fact_texts(f"{heading}{whole}\n") == [whole]
