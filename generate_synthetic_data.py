@@ -571,7 +571,8 @@ def is_fact(text: str) -> bool:
 _JUNK_RE = re.compile(
     r"^(?:stability|added in|deprecated since|source code|filename|file name|version|status|"
     r"author|last updated|文件名|(?:listing|figure|fig\.|table|示例|代码清单|清单|图|表) ?"
-    r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{[%*]", re.IGNORECASE)  # "{* ../src/app.py hl[9] *}": an include
+    r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{[%*!]|"  # "{* ../src/app.py *}", "{!x.md!}": includes
+    r"^(?:(?:special|many|big) )?thanks\b|^thank you\b|^(?:特别)?感谢|^鸣谢", re.IGNORECASE)
 _POINTER_RE = re.compile(
     r"^(?:see|refer to|read more|learn more|more information|check out|for (?:more )?"
     r"(?:information|details|an example|examples|a (?:full|complete) list)\b[^.]*\bsee)\b"
@@ -580,13 +581,22 @@ _POINTER_RE = re.compile(
     re.IGNORECASE)  # "关于 `#[instrument]` 详细说明，请参见官方文档"
 
 
+# A sentence that tells the reader where to read on: "如果你完全了解导入的工作原理，请从下面的
+# 下一部分继续。" answers "what should you do?" with a page's navigation (FastAPI's docs).
+_NAVIGATION_RE = re.compile(
+    r"(?:继续|跳到|跳至|直接看|转到)(?:阅读)?(?:下面的|后面的)?下一(?:部分|节|章|篇)|从(?:下面的)?下一(?:部分|节|章)"
+    r"(?:开始|继续)|\b(?:continue|skip|jump|move on|go on|proceed)\b[^.]{0,30}\b(?:next|following) "
+    r"(?:section|chapter|part|page)\b|\bskip (?:this|the rest of this) (?:section|chapter|part)\b",
+    re.IGNORECASE)
+
+
 def is_junk(text: str) -> bool:
     """A line that says nothing a reader would be asked about.
 
     "Stability: 2 - Stable" -> True;  "See the API page for details." -> True;
     "{{#include ../listings/main.rs}}" -> True;  "Riders must be 16." -> False
     """
-    return bool(_JUNK_RE.search(text) or _POINTER_RE.match(text))
+    return bool(_JUNK_RE.search(text) or _POINTER_RE.match(text) or _NAVIGATION_RE.search(text))
 
 
 def join_parent(parent: str, child: str) -> str:
@@ -958,7 +968,10 @@ def _as_list_item(match: re.Match) -> str:
 # and a listing included from a file ("{* ../../docs_src/app.py hl[9] *}").
 _BLOCK_MARK_RE = re.compile(r" {0,3}(?:/{3,}(?:\s+[a-z][\w-]*(?:\s*\|.*)?)?|:{3,}.*)\s*")
 _ADMONITION_RE = re.compile(r" {0,3}(?:!!!|\?\?\?\+?)\s+[a-z][\w-]*(?:\s+\".*\")?\s*")
-_FILE_INCLUDE_RE = re.compile(r"(?m)^ {0,3}(\{\*[^{}\n]*\*\})[ \t]*$")
+_FILE_INCLUDE_RE = re.compile(r" {0,3}(\{\*[^{}\n]*\*\})[ \t]*")
+# A code block that only includes files: mdBook's "{{#include …}}", "{!../docs_src/item.html!}"
+# (markdown-include) and "{{* … *}}" (made of "{* … *}" above). Its reader sees no code.
+_INCLUDE_ONLY_RE = re.compile(r"\s*(?:(?:\{\{[^}]*\}\}|\{![^!\n]*!\})\s*)+")
 _FENCE_OPEN_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
@@ -987,7 +1000,13 @@ def _site_markup(markdown: str) -> str:
             lines[at] = line[4:]
         else:
             body = False
-    return _FILE_INCLUDE_RE.sub(r"    {\1}", "\n".join(lines))
+        include = not fence and _FILE_INCLUDE_RE.fullmatch(lines[at])
+        if include:  # a code block only after a blank line that ends no list item; in a
+            # paragraph or a list item it would be text of theirs, so there it goes
+            before = next((b for b in reversed(lines[:at]) if b.strip()), "")
+            lines[at] = f"    {{{include[1]}}}" if at and not lines[at - 1].strip() and not \
+                re.match(r"\s|[-*+]\s|\d{1,9}[.)]\s", before) else ""
+    return "\n".join(lines)
 
 
 def parse_document(text: str, source: str, max_section_tokens: int) -> Document:
@@ -1810,7 +1829,13 @@ class English(Language):
                 return None  # "The assertion means that if we pass …": what one thing of the
                 # listing does, no term defined (round 36; a defined term is "“Processing” means")
             term = term.strip("*_\"“”'‘’")
+            if len(re.findall(r"[\"“”]", term)) % 2:  # '"Streaming" data means': a quote the
+                term = re.sub(r"[\"“”]", "", term)  # strip left alone ('"A" or "B"' keeps two)
             verb = definition["verb"].lower()
+            adverb = re.search(r"\s+(?:just|simply|basically|really)$", term)
+            if adverb:  # "Asynchronous code just means …": the adverb is the verb's ("A
+                # mismatch usually means …" is a guess, no definition: refused later)
+                term, verb = term[:adverb.start()], f"{adverb.group().strip()} {verb}"
             ask = "stand for" if verb == "stands for" else "mean"
             return Statement("definition", term, f'what does "{term}" {ask}?',
                              f"It {verb} {definition['def']}.",
@@ -2097,8 +2122,10 @@ class English(Language):
             return None
         noun = match["noun"]
         if match["det"] in ("These", "Those") or noun in _EN_VERB_FORMS or noun in _EN_VERB_BASES \
-                or re.fullmatch(_EN_MODALS, noun) or noun in _EN_GENERIC_NOUNS:
-            return None  # "These options" may be the two just listed; "This can" is no noun
+                or re.fullmatch(_EN_MODALS, noun) or noun in _EN_GENERIC_NOUNS or \
+                noun in ("would", "could", "does", "did", "was", "has", "had", "also", "only", "just"):
+            return None  # "These options" may be the two just listed; "This can", "That
+            # would" (FastAPI's docs) is no noun
         stem = noun[:-1] if noun.endswith("s") and len(noun) > 4 else noun
         if len(re.findall(rf"\b{re.escape(stem)}s?\b", previous, re.IGNORECASE)) > 1:
             return None  # "one integer type ..., the `u32` type": which of them?
@@ -2383,7 +2410,7 @@ class Chinese(Language):
             return True  # "`<TransitionGroup>` 是…": a name in code is a subject as a whole
         if re.search(r"`[^`]{1,2}`", subject):
             return False  # "`a` 数组": a name from a listing the reader has not seen
-        if re.search(r"[也为把给向从将\-—]|输出|结果|示例|例子|表示|回过头|最好|提供|支持|用于|需要|可以|"
+        if re.search(r"[也为把给向从将是\-—]|输出|结果|示例|例子|表示|回过头|最好|提供|支持|用于|需要|可以|"
                      r"期望|希望|对应|[\u4e00-\u9fff]\s+[\u4e00-\u9fff]", subject) or \
                 subject.startswith(("一些", "有些", "某些", "很多", "许多", "第", "没有", "没", "所有",
                                     "全部", "每个", "任何", "一个", "一种")) or \
@@ -2480,7 +2507,8 @@ class Chinese(Language):
 
     def condition(self, text):
         match = _ZH_CONDITION_RE.match(text.rstrip(_ZH_CLAUSE_END + "."))
-        if not match or re.search(r"[也就都还：:]|没关系", match["clause"]) or \
+        if not match or re.search(r"[也就都还：:]|没关系|旧行为|之前的行为|原来的行为|上述|上面的|前面的",
+                                  match["clause"]) or \
                 match["main"].startswith(("如果", "当", "若")):
             return None
         marker = match["marker"] + (f"…{match['when']}" if match["when"] else "")
@@ -2559,6 +2587,8 @@ class Chinese(Language):
         if re.search(r"的[^，,。；]*是", clause[match.end():]):
             return None  # "每几周发布一版的一个好处是…？": the amount qualifies the subject of
             # a sentence that says something else (round 31)
+        if re.match(r"\s*(?:或更?多|及以上|或以上|以上|多)", clause[match.end():]):
+            return None  # "两个或多个类型" is a lower bound: "几个或多个？" / "两个" (FastAPI's docs)
         small = number in "一二两三四五六七八九十" or (number.isdigit() and int(number) <= 10)
         ask = "几" if small and unit not in ("%", "KB", "MB", "GB", "TB", "ms", "MiB", "GiB") \
             else "多少"
@@ -2587,7 +2617,7 @@ class Chinese(Language):
             if match and self._subject_ok(match["subj"]) and (word != "是" or _ZH_IS_RE.match(body)) \
                     and not (word == "是" and match["subj"].endswith("的")):  # "幸运的是，…"
                 at = match.end() - len(word)
-                if re.search(r"[，,]\s*(?:也|又|还|且|并且|而且|同时)", text[at:]):
+                if re.search(r"[，,]\s*(?:也|又|还|且|并(?!非|不)|而且|同时)", text[at:]):
                     return None  # "Vue 不是一个框架，也是一个生态": the second claim leans on
                     # the negated verb and stays true
                 return text[:at] + negated + text[at + len(word):], word, negated
@@ -2956,6 +2986,16 @@ class Corpus:
                     if heading_entity(s.heading) and named[heading_entity(s.heading)] == 1}
         return self._once("entities", source, build)  # a name two sections share is no key
 
+    def heading_name(self, section: Section) -> str:
+        """The section's heading as a question names it: with its parent's where another
+        part of the document has the same heading ("0.128.1 (2026-02-04) > Fixes" of a
+        changelog with a "Fixes" under every release; "Fixes" alone would not say which)."""
+        paths = self._once("heading paths", section.source, lambda sections: Counter(
+            path[-1] for path in {s.heading_path for s in sections}))
+        if paths[section.heading] > 1 and len(section.heading_path) > 1:
+            return f"{section.heading_path[-2]} > {section.heading}"
+        return section.heading
+
     def overloaded(self, section: Section) -> bool:
         """Whether the section's API name is shared by another heading of its document
         (`Buffer.from(buffer)`, `Buffer.from(arrayBuffer)`): said of the short name, a
@@ -3266,6 +3306,8 @@ def _in_headings(subject: str, section: Section) -> bool:
 def _heading_topic(section: Section, corpus: Corpus) -> str:
     """The section's heading as a topic a question can name, when it is a short noun
     phrase: "5.2. Suspension" -> "suspension";  "Who May Ride" -> "" """
+    if corpus.heading_name(section) != section.heading:
+        return ""  # "say about fixes?" of a changelog with "Fixes" under every release
     heading = re.sub(r"^(?:[\dA-Z]{1,3}[.)]|\([a-z\d]{1,3}\))(?:[\d.]*\s+)", "", section.heading)
     heading = _strip_end(heading)
     if section.language == "zh":
@@ -3426,7 +3468,7 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     # asked what the section says, not to "summarize" it: the answer is its own sentences
     # (readers marked "Summarize …" answered by the whole section a copy, rounds 27-35)
     question = lang.fmt("q_summary_doc" if section.heading == section.doc_title else "q_summary",
-                        heading=section.heading, doc=lang.title(section))
+                        heading=corpus.heading_name(section), doc=lang.title(section))
     why = lang.fmt("why_summary", count=len(sentences)) if len(kept) == len(sentences) else \
         lang.fmt("why_summary_kept", count=len(sentences), dropped=len(sentences) - len(kept))
     return [Draft(question, answer, lang.steps(section, section.heading, kept[0], why))]
@@ -3464,7 +3506,7 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                             r"(?i)关键字|编号|标签|\b(?:keyword|key|id|code|tag|anchor)\b",
                             table.header[column])):  # "关键字: KWCG": a site's index code (round 43)
                     # "what is the 'macOS' for `require_root`?" / "Yes." asks nothing
-                    question = lang.fmt("q_cell", heading=section.heading,
+                    question = lang.fmt("q_cell", heading=corpus.heading_name(section),
                                         **_cell_names(lang, table.header[column], row[0]))
                     words = set(content_words(row[column]))
                     if words and len(words & set(content_words(question))) * 2 >= len(words):
@@ -3740,7 +3782,8 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
             answer = lang.sentence(_capitalize(answer))
             kind = table.header[0] if lang.code != "en" or table.header[0].isupper() else \
                 table.header[0].lower()  # "Lamp" -> 'how does the lamp "Standard" differ ...'
-            question = lang.fmt("q_compare_rows", a=a[0], b=b[0], heading=section.heading, kind=kind)
+            question = lang.fmt("q_compare_rows", a=a[0], b=b[0], kind=kind,
+                                heading=corpus.heading_name(section))
             drafts.append(Draft(lang.frame(section, question), answer, lang.steps(
                 section, section.heading, table.row_text(a),
                 lang.fmt("why_compare_rows", a=a[0], b=b[0]))))
@@ -3984,10 +4027,12 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
         ask = lang.list_ask(lead)
         if ask:
             return lang.fmt("q_list_ask" if section.heading == section.doc_title else
-                            "q_list_ask_under", ask=ask, heading=section.heading, doc=doc), False
+                            "q_list_ask_under", ask=ask, heading=corpus.heading_name(section),
+                            doc=doc), False
         if len(section.lists) > 1:  # 'what does the section list?' would not say which list
-            return lang.fmt("q_list_after", lead=lead, heading=section.heading, doc=doc), False
-        return _list_by_section(section, lang), framed
+            return lang.fmt("q_list_after", lead=lead, heading=corpus.heading_name(section),
+                            doc=doc), False
+        return _list_by_section(section, lang, corpus), framed
     if lang.code == "en" and heading_entity(section.heading) and \
             all(re.match(r"`\[(?:in|out|in-out)\]", i) for i in block.items):
         return lang.fmt("q_list_params", entity=heading_entity(section.heading), doc=doc), False
@@ -4006,7 +4051,7 @@ def _list_question(section: Section, block: ListBlock, lead: str, lang: Language
         # libraries?" asks for all the section says: only where the list is all of it (not
         # clause (b) of "1A.2 Direct Relationship with Stripe", round 44)
         return lang.fmt("q_list_topic", topic=topic, doc=doc), framed
-    return _list_by_section(section, lang), framed
+    return _list_by_section(section, lang, corpus), framed
 
 
 def _list_refused(block: ListBlock) -> bool:
@@ -4035,7 +4080,7 @@ def _list_refused(block: ListBlock) -> bool:
     # "上面代码，有几个非常重要的点：" explains code the reader does not see
 
 
-def _list_by_section(section: Section, lang: Language) -> str:
+def _list_by_section(section: Section, lang: Language, corpus: Corpus) -> str:
     """What a section's list is asked as when its lead-in makes no question: 'What does
     the "Prefix" section of "Installation" list?', by the command of a manual page's
     heading ('What does "brew(1)" list for `update`?', not 'the "`update`, `up`
@@ -4047,7 +4092,7 @@ def _list_by_section(section: Section, lang: Language) -> str:
     if entity:
         return lang.fmt("q_list_entity", entity=entity, doc=doc)
     return lang.fmt("q_list_doc" if section.heading == section.doc_title else "q_list",
-                    heading=section.heading, doc=doc)
+                    heading=corpus.heading_name(section), doc=doc)
 
 
 @question_type("hypothetical", "hard", 5, (
@@ -4268,7 +4313,7 @@ def _code_draft(code: CodeBlock, section: Section, corpus: Corpus, lang: Languag
     and says what it is for (or, for a section's one block, the heading does); never the
     document's counter-example, an include, or a first step of several."""
     if not code.lead_in or not code.code.strip() or len(code.code) > 2000 or \
-            re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", code.code) or \
+            _INCLUDE_ONLY_RE.fullmatch(code.code) or \
             code.code.count("{") != code.code.count("}"):
         return None  # no sentence says what it is for, an include the reader cannot see, or
         # a fragment ("fn largest<T>(list: &[T]) -> &T {" alone)
@@ -4796,7 +4841,7 @@ def _leans_on_listing(question: str, section: Section, any_name: bool = False) -
     if heading_entity(section.heading) or not section.codes and not section.listing:
         return False
     around = " ".join((*section.heading_path, section.doc_title))
-    included = any(re.fullmatch(r"\s*(?:\{\{[^}]*\}\}\s*)+", c.code) for c in section.codes)
+    included = any(_INCLUDE_ONLY_RE.fullmatch(c.code) for c in section.codes)
     pattern = r"`[&*]*(?:mut )?([\w:.!]+?)(?:\(\))?`" if any_name else \
         r"`([a-z_][a-z0-9_]*|true|false|None|Some|Ok|Err)`"
     names = {n.split("::")[-1].split(".")[-1] for n in re.findall(pattern, question)

@@ -1904,6 +1904,7 @@ def test_a_negation_that_would_reach_only_half_the_sentence_is_not_made(text):
 
 @pytest.mark.parametrize("text", [
     "Vue 是一个框架，也是一个生态。",  # "Vue 不是一个框架，也是一个生态" (Vue guide)
+    "FastAPI 是一个开源的框架，并基于标准。",  # FastAPI docs: "FastAPI 不是开源的，并基于标准"
     "响应性语法糖曾经是一个实验性功能，且已在最新的 3.4 版本中被移除。",
 ])
 def test_a_chinese_negation_that_would_reach_only_the_first_claim_is_not_made(text):
@@ -2402,3 +2403,94 @@ def test_a_reason_without_its_main_clause_leans_on_the_sentence_before(text):
     whole = "因为事件没有字段，所以需要自己记录数据。" if "因为" in text else \
         "Because the handle is dropped early, the thread is detached."
     assert fact_texts(f"{heading}{whole}\n") == [whole]
+
+
+@pytest.mark.parametrize("text, asked", [
+    # FastAPI's docs: 'what does "Asynchronous code just" mean?', 'what does "Streaming" data" mean?'
+    ("Asynchronous code just means that the program waits for something else to finish.",
+     'what does "Asynchronous code" mean?'),
+    ('"**Streaming**" data means that your app starts sending items before all are ready.',
+     'what does "Streaming data" mean?'),
+])
+def test_a_defined_term_is_asked_without_its_adverb_or_inner_quotes(text, asked):
+    docs, corpus = corpus_of(f"# Concurrency\n{text}\n")
+    fact = docs[0].sections[0].facts[0]
+    statement = gsd.LANGUAGES["en"].statement(fact.text, "", str.lower)
+    assert statement and statement.question == asked, statement
+    assert statement.answer.startswith(("It just means", "It means"))
+
+
+# --- FastAPI's docs, English and Chinese: a corpus none of the rounds before had seen -------
+
+
+def test_a_code_block_that_only_includes_a_file_answers_no_how_to():
+    # "how do you write templates?" / "```{!../../docs_src/templates/item.html!}```"
+    text = ("# Templates\n## Writing templates\nThen you can write a template at "
+            "`templates/item.html` with, for example:\n\n```jinja\n"
+            "{!../../docs_src/templates/templates/item.html!}\n```\n")
+    assert drafts_of("technical_explanation", text) == []
+    docs, _ = corpus_of(text)
+    assert gsd._leans_on_listing("What does `item` hold?", docs[0].sections[0])
+
+
+def test_an_include_right_after_a_list_item_is_not_the_items_text():
+    sections = parse("# 动机\n这个函数做了下面这些事情：\n\n* 接收 `first_name` 和 `last_name`\n"
+                     "* 用一个空格将它们拼接起来。\n{* ../../docs_src/python_types/tutorial001.py hl[2] *}\n"
+                     ).sections
+    assert sections[0].lists[0].items == ("接收 `first_name` 和 `last_name`", "用一个空格将它们拼接起来。")
+
+
+def test_that_before_a_modal_is_no_noun_phrase():
+    # 'what does "That would" refer to …?' / "the DNS servers would"
+    assert gsd.LANGUAGES["en"].anaphor(
+        "That would be the public IP address used by your server.",
+        "The DNS servers would tell the browser to use some specific IP address.") is None
+
+
+def test_a_lower_bound_is_no_count_to_ask():
+    # "响应可以声明为几个或多个类型的 `Union`？" / "两个"
+    assert gsd.LANGUAGES["zh"].quantity("响应可以声明为两个或多个类型的 `Union`。", str.lower) is None
+    assert gsd.LANGUAGES["zh"].quantity("响应最终会返回两个类型的 `Union` 对象。", str.lower)
+
+
+@pytest.mark.parametrize("line", [
+    "如果你完全了解导入的工作原理，请从下面的下一部分继续。",
+    "If you already know how imports work, continue to the next section.",
+    "Thanks to Dima Boger for the detailed security report.",
+])
+def test_navigation_and_thanks_are_not_facts(line):
+    heading = "# 相对导入如何工作\n" if "如果" in line else "# Relative imports\n"
+    kept = "相对导入以点号开头。" if "如果" in line else "A relative import starts with a dot."
+    assert fact_texts(f"{heading}{kept}\n{line}\n") == [kept]
+
+
+def test_a_subject_with_shi_is_a_clause_not_a_subject():
+    # "对关键因素是依赖项有什么要求？"
+    assert gsd.LANGUAGES["zh"].rule("关键因素是依赖项应该是可调用对象", str.lower) is None
+
+
+def test_a_condition_on_behaviour_told_before_is_no_situation():
+    # "如果你过去依赖于旧行为，会怎样？": which behaviour?
+    assert gsd.LANGUAGES["zh"].condition("如果你过去依赖于旧行为，现在应在后台任务内部自行创建所需资源。") is None
+    assert gsd.LANGUAGES["zh"].condition("如果你使用旧版本的 Python，现在应先升级解释器。")
+
+
+def test_a_heading_every_release_repeats_is_named_with_its_release():
+    # 'What does "Release Notes" say about fixes?' named no version (FastAPI's changelog)
+    text = ("# Release Notes\n## 0.128.1\n### Fixes\n- Fix the encoding of decimal values in "
+            "responses.\n- Fix a crash when a route has no response model.\n- Fix the type of the "
+            "`scope` argument.\n## 0.128.0\n### Fixes\n- Fix the order of middleware when routers "
+            "are nested.\n- Fix the schema of optional query parameters in the docs.\n- Fix the "
+            "default of the `strict` flag.\n")
+    docs, corpus = corpus_of(text)
+    fixes = [s for s in docs[0].sections if s.heading == "Fixes"]
+    questions = [d.question for s in fixes for d in gsd.gen_summarization(s, corpus)]
+    assert questions == ['What does the "0.128.1 > Fixes" section of "Release Notes" list?',
+                         'What does the "0.128.0 > Fixes" section of "Release Notes" list?']
+
+
+def test_two_quoted_names_of_one_term_keep_their_quotes():
+    statement = gsd.LANGUAGES["en"].statement(
+        '"Developer" or "You" means the company or individual who created the application.', "",
+        str.lower)
+    assert statement and statement.question == 'what does "Developer" or "You" mean?'
