@@ -586,7 +586,7 @@ _POINTER_RE = re.compile(
 _NAVIGATION_RE = re.compile(
     r"(?:继续|跳到|跳至|直接看|转到)(?:阅读)?(?:下面的|后面的)?下一(?:部分|节|章|篇)|从(?:下面的)?下一(?:部分|节|章)"
     r"(?:开始|继续)|\b(?:continue|skip|jump|move on|go on|proceed)\b[^.]{0,30}\b(?:next|following) "
-    r"(?:section|chapter|part|page)\b|\bskip (?:this|the rest of this) (?:section|chapter|part)\b",
+    r"(?:sections?|chapters?|parts?|pages?)\b|\bskip (?:this|the rest of this) (?:section|chapter|part)\b",
     re.IGNORECASE)
 
 
@@ -1482,6 +1482,8 @@ struck hung brought bought caught taught thought sought""".split())
 _EN_REDUCED = frozenset("""needed necessary possible any present applicable available
 required appropriate desired specified provided set used given not so ever enabled disabled
 omitted true false called supported""".split())
+# Verbs a rule's question names instead of "do": what a thing will receive is no deed of it.
+_EN_ASKED_VERBS = frozenset("be have receive return contain include accept get".split())
 _EN_MODALS = (r"must|shall|should|may|can|cannot|will|might|is required to|are required to|"
               r"needs to|need to|has to|have to")
 _EN_RULE_RE = re.compile(rf"^(?P<subj>[^,;:()]+?)\s+(?P<modal>{_EN_MODALS})(?P<neg>\s+not)?"
@@ -1886,12 +1888,14 @@ class English(Language):
                 return None  # "what can be done with X?", "what can X be?" rarely fit the text
             ask = "can" if modal == "cannot" else modal
             what = "be done with " + subject if passive else \
-                f"{subject}{' never' if never else neg} {verb if verb in ('be', 'have') else 'do'}"
-            # "what must you never do?" / "You must never pay …", not "what must you do?" (round 45)
+                f"{subject}{' never' if never else neg} {verb if verb in _EN_ASKED_VERBS else 'do'}"
+            # "what must you never do?" / "You must never pay …", not "what must you do?" (round 45);
+            # "what will the handler receive?" / "It will receive a `Request` …", not "do?"
             question = f"what {ask}{neg if passive else ''} {what}{condition}?"
             said = "cannot" if modal == "cannot" else f"{modal}{neg}"
         answer = f"{pronoun} {said} {rule.predicate}."
-        why = self.fmt("why_rule", subject=subject, modal=said, verb="be" if verb == "be" else "do")
+        why = self.fmt("why_rule", subject=subject, modal=said,
+                       verb=verb if verb in _EN_ASKED_VERBS else "do")
         return Statement("rule", subject, question, answer, why, f"{said} {rule.predicate}", rule)
 
     def _copula(self, main, condition, lower):
@@ -1925,10 +1929,11 @@ class English(Language):
             return None  # "import maps only work on `import`": "maps" is no verb (round 41)
         if obj.split()[0] in _EN_VERB_BASES and verb not in ("helps", "lets", "makes"):
             return None  # "Import maps assume you can …": two verbs in a row, the first a noun
-        second = re.search(r"\band (?:no longer |then |also |not |additionally )?([a-z]+)\b", obj)
-        if second and (second.group(1) in _EN_VERB_FORMS or re.fullmatch(
-                r"may|can|must|will|should|is|are|was|were", second.group(1))):
-            return None  # "deletes the repositories and no longer loads them": two predicates
+        if any(second.group(1) in _EN_VERB_FORMS or re.fullmatch(
+                r"may|can|must|will|should|is|are|was|were", second.group(1)) for second in
+                re.finditer(r"\band (?:no longer |then |also |not |additionally )?([a-z]+)\b", obj)):
+            return None  # "deletes the repositories and no longer loads them", "keeps the
+            # routers and path operations active, and combines …": two predicates
         if re.match(r"^(?:you|us|them|him|her|users?|customers?|partners?)\s+(?:a|an|the|some|any|"
                     r"access|permission)\b|^(?:it|them|this|that|and|or|but|us|you|me|him|her)\b", obj, re.IGNORECASE):
             return None  # "grants you a limited right": the answer would start at "you"
@@ -2509,8 +2514,8 @@ class Chinese(Language):
         match = _ZH_CONDITION_RE.match(text.rstrip(_ZH_CLAUSE_END + "."))
         if not match or re.search(r"[也就都还：:]|没关系|旧行为|之前的行为|原来的行为|上述|上面的|前面的",
                                   match["clause"]) or \
-                match["main"].startswith(("如果", "当", "若")):
-            return None
+                match["main"].startswith(("如果", "当", "若", "又", "再", "并且", "而且", "且", "还", "也")):
+            return None  # "如果你已经读完整个教程，又回来想…": the condition goes on past the comma
         marker = match["marker"] + (f"…{match['when']}" if match["when"] else "")
         return Split(marker, match["clause"], match["main"], True)
 
@@ -2587,6 +2592,8 @@ class Chinese(Language):
         if re.search(r"的[^，,。；]*是", clause[match.end():]):
             return None  # "每几周发布一版的一个好处是…？": the amount qualifies the subject of
             # a sentence that says something else (round 31)
+        if re.match(r"[\u4e00-\u9fff]{1,4}时", clause):
+            return None  # "定义时使用竖线把两种类型分开": no subject; the count is the example's
         if re.match(r"\s*(?:或更?多|及以上|或以上|以上|多)", clause[match.end():]):
             return None  # "两个或多个类型" is a lower bound: "几个或多个？" / "两个" (FastAPI's docs)
         small = number in "一二两三四五六七八九十" or (number.isdigit() and int(number) <= 10)
@@ -2733,7 +2740,8 @@ def _zh_marked_term(text: str) -> bool:
     ("表达式总要返回值")."""
     return bool(re.fullmatch(r"[\u4e00-\u9fff]{2,6}", text)) and \
         not re.search(r"[是了要会能可都总不没并很也就还在把被让使得着过从]", text) and \
-        not text.startswith(("多", "十分", "非常", "一", "两", "几", "所有", "每", "最"))
+        not text.startswith(("多", "十分", "非常", "一", "两", "几", "所有", "每", "最", "任何", "任意", "某些"))
+    # "你可以使用你想用的**任何数据库**": "___" has a hundred answers (FastAPI's docs)
 
 
 # The languages the heuristics write in, by detect_language's code. A section in any other
@@ -3045,7 +3053,8 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
                               r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
                               r"Finally)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
-                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|前者|后者|"  # "既然是分析，…": what is?
+                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|前者|后者|不像|"  # "既然是分析，…": what is?
+                              r"不是(?!所有|每|任何|只有)|"  # "不是你的路径操作函数的参数，…": whose?
                               # what the listing's compiler error or output says (round 39)
                               r"(?:该|这个)?(?:错误|报错|编译错误|错误信息|报错信息|输出|运行结果)(?:表明|说明|显示|告诉|提示)|"
                               r"The (?:compiler )?(?:error|output)(?: message)? (?:says|tells|shows|means|"
@@ -3228,6 +3237,10 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
         # of several (round 20); "what can X do?" / "It can do many kinds of ...", "you can only use
         # `impl Trait` if …" read backwards (round 17), "Rust has chosen to
         # ..." read as "what does Rust have?", "what does 'A mismatch usually' mean?"
+    if statement.kind == "action" and re.search(
+            r"\band [a-z]+[^s\W]s (?:the|a|an|its|their|all|any|each|every|them|it)\b", statement.predicate):
+        return None  # "what does FastAPI keep?" / "The original routers …, and combines the
+        # router prefixes …": a second predicate no verb list knows runs into the answer
     conditional = re.search(r"\b(?:if|when|whenever)\b|如果|当", question)
     if statement.kind == "copula" and section.language == "zh" and _folded(
             statement.subject).strip("`<>") not in _folded(" ".join(section.heading_path)):
@@ -3330,6 +3343,11 @@ def _question_heading(section: Section, lang: Language) -> list[Draft]:
             len(heading.split()) + len(CJK_RE.findall(heading)) // 2 < 3 or \
             lang.code == "zh" and len(CJK_RE.findall(heading)) < 6:
         return []  # "谈虎色变？" is a rhetorical heading, no question
+    if lang.code == "en" and not re.match(
+            r"(?i)(?:(?:on|in|for|to|from|with|at|by|under|of|about)\s+)?"  # "On which countries …?"
+            r"(?:who|what|when|where|why|how|which|whose|can|could|do|does|did|is|are|was|were|"
+            r"will|would|should|shall|may|might|must|has|have|am)\b", heading):
+        return []  # "In a hurry?" asks nothing a reader could answer (FastAPI's docs)
     if section.lists or section.tables or section.codes or len(sentences) > 4:
         return []  # the answer must be the whole body: a first paragraph may only lead in
     answer = " ".join(sentences) if lang.code == "en" else "".join(sentences)
@@ -3741,7 +3759,8 @@ def gen_application(section: Section, corpus: Corpus) -> list[Draft]:
                 continue  # "需要花更多的时间…，因为…" says what it costs, not what to do
             if split.main.startswith(("请", "先", "要", "需要", "必须", "应该")) or re.search(
                     r"你|您", split.clause) and lang.is_instruction(split.main) and \
-                    not split.main.startswith("在") and not re.search(r"会|能|可以", split.main):
+                    not split.main.startswith("在") and not re.search(r"会|能|可以|将(?:不|会|无法|被)|不再",
+                                                                      split.main):  # "…处理器将不再生效": what happens
                 ask, answer = "应该怎么做？", lang.sentence(split.main)  # "当你…时，改变…的值"
             elif statement and statement.kind == "rule":  # "Vue 则必须…": what Vue must do
                 ask, answer = statement.question, statement.answer

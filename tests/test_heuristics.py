@@ -2494,3 +2494,63 @@ def test_two_quoted_names_of_one_term_keep_their_quotes():
         '"Developer" or "You" means the company or individual who created the application.', "",
         str.lower)
     assert statement and statement.question == 'what does "Developer" or "You" mean?'
+
+
+def test_a_condition_that_goes_on_past_its_comma_is_not_split_there():
+    # "如果你已经读完整个教程，会怎样？" / "又回来想进一步了解类型，…"
+    assert gsd.LANGUAGES["zh"].condition(
+        "如果你已经读完整个教程，又回来想进一步了解类型，一个不错的资源是 `mypy` 的速查表。") is None
+
+
+@pytest.mark.parametrize("text", [
+    "不是你的路径操作函数的参数，不像所有查询参数和请求体那样。",
+    "不像选项式 API 需要依赖上下文对象访问属性，模板可以直接访问这些变量。",
+])
+def test_a_chinese_sentence_opening_on_a_denial_leans_on_the_one_before(text):
+    assert fact_texts(f"# 响应模型\n{text}\n") == []
+    assert fact_texts("# 响应模型\n不是所有的参数都来自请求体。\n") == ["不是所有的参数都来自请求体。"]
+
+
+def test_a_count_in_a_clause_without_subject_is_the_examples():
+    # "定义时使用竖线（`|`）把几种类型分开？" / "两种": `|` joins any number
+    assert gsd.LANGUAGES["zh"].quantity("定义时使用竖线（`|`）把两种类型分开。", str.lower) is None
+
+
+def test_any_database_is_no_term_to_blank():
+    docs, corpus = corpus_of("# SQL（关系型）数据库\n你可以使用你想用的**任何数据库**，例如 PostgreSQL 或 MySQL。\n")
+    section = docs[0].sections[0]
+    assert "任何数据库" not in gsd.LANGUAGES["zh"].blank_terms(section.facts[0].text, section, frozenset())
+
+
+def test_what_stops_working_is_no_instruction():
+    # "如果你提供了一个 `lifespan` 参数，应该怎么做？" / "…事件处理器将不再生效。"
+    text = ("# 生命周期事件\n## 替代事件\n如果你提供了一个 `lifespan` 参数，启动和关闭事件处理器将不再生效。\n")
+    assert not [d for d in drafts_of("application", text) if "应该怎么做" in d.question]
+
+
+@pytest.mark.parametrize("heading, asked", [
+    ("In a hurry?", False),  # FastAPI's docs: 'According to "Security", in a hurry?'
+    ("On which countries are sanctions applied?", True),
+])
+def test_a_heading_asks_only_with_a_question_word(heading, asked):
+    docs, _ = corpus_of(f"# Security\n## {heading}\nThe sanctions apply to three regions of the world today.\n")
+    assert bool(gsd._question_heading(docs[0].sections[0], gsd.LANGUAGES["en"])) == asked
+
+
+def test_skipping_to_the_next_chapters_is_navigation():
+    assert fact_texts("# Security\nSecurity has many parts.\nIf you just need a login right now, "
+                      "skip to the next chapters.\n") == ["Security has many parts."]
+
+
+def test_a_second_predicate_no_verb_list_knows_ends_the_object():
+    head = "# Bigger Applications - Multiple Files\n## The main `FastAPI`\n### Include a path operation\n"
+    one = "FastAPI keeps the original routers and path operations active when handling requests.\n"
+    two = one.replace(" when", ", and combines the router prefixes when")
+    assert [d for d in drafts_of("fact_based", head + one) if "keep" in d.question]
+    assert not [d for d in drafts_of("fact_based", head + two) if "keep" in d.question]
+
+
+def test_what_a_thing_will_receive_is_asked_as_receiving():
+    statement = gsd.LANGUAGES["en"].statement("The exception handler will receive a `Request` and "
+                                              "the exception.", "", str.lower)
+    assert statement.question == "what will the exception handler receive?"
