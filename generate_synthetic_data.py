@@ -3119,6 +3119,10 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             and not _SIGNPOST_RE.search(f.text)  # "You'll see why … in a bit."
             and not re.search(r"。。|……|\.\.\.[.。]?$", f.text)  # "…列出一个列表：C 语言。。。" trails off
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
+            and not (section.codes and re.search(r"(?:打印出|会打印|将打印|会输出|将输出|输出了|输出为|输出结果为)"
+                                                 r"(?:了|的是)?[：:]?\s*`|\b(?:will print|"
+                                                 r"prints?|printed|outputs?)[:]?\s+`", f.text))
+            # "`println!` 会打印出 `p3.x = 5, p3.y = c`": what the listing prints (round 47)
             and not re.fullmatch(r"[（(][^（）()]*[)）][。.]?", f.text)  # "（第 4 章会更全面地解释引用。）"
             and not _repeats_previous_noun(f, lambda w, n=index[id(f)]: earlier(w, n), section)]
 

@@ -2554,3 +2554,13 @@ def test_what_a_thing_will_receive_is_asked_as_receiving():
     statement = gsd.LANGUAGES["en"].statement("The exception handler will receive a `Request` and "
                                               "the exception.", "", str.lower)
     assert statement.question == "what will the exception handler receive?"
+
+
+def test_what_a_listing_prints_is_no_fact_of_its_own():
+    # "填空：___ 会打印出 `p3.x = 5, p3.y = c`。" / `println!` (round 47)
+    text = ("# 方法定义中的泛型\n泛型方法可以混用不同的类型参数。\n\n```rust\nfn main() { let p3 = 1; }\n```\n\n"
+            "`println!` 会打印出 `p3.x = 5, p3.y = c`。\n")
+    assert fact_texts(text) == ["泛型方法可以混用不同的类型参数。"]
+    english = ("# Methods\nGeneric methods may mix type parameters.\n\n```rust\nfn main() {}\n```\n\n"
+               "The program prints `p3.x = 5, p3.y = c` when it runs.\n")
+    assert fact_texts(english) == ["Generic methods may mix type parameters."]
