@@ -3057,6 +3057,7 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"不是(?!所有|每|任何|只有)|"  # "不是你的路径操作函数的参数，…": whose?
                               # what the listing's compiler error or output says (round 39)
                               r"(?:该|这个)?(?:错误|报错|编译错误|错误信息|报错信息|输出|运行结果)(?:表明|说明|显示|告诉|提示)|"
+                              r"The only (?:new |other |real )?(?:thing|difference|change)s?\b(?! between)|"  # than what?
                               r"The (?:compiler )?(?:error|output)(?: message)? (?:says|tells|shows|means|"
                               r"indicates|explains)\b|"
                               # a reason with no main clause gives the reason of what came before
@@ -3336,6 +3337,9 @@ def _heading_topic(section: Section, corpus: Corpus) -> str:
                                     "on", "for", "with", "by", "from", "to", "at", "into", "using",
                                     "and", "or", "beyond", "under", "after", "before"):
         return ""
+    if len(words) > 1 and words[0].lower() in _EN_VERB_BASES | {"test", "try", "deploy", "debug"} and words[1].lower() in (
+            "the", "a", "an", "your", "its", "their", "this", "that", "these", "those"):
+        return ""  # "… regarding test the static files?": a task, no topic (FastAPI's docs)
     return corpus.lower(section, every_word=True)(heading)
 
 
@@ -3725,9 +3729,20 @@ def _usable_condition(split: Split, section: Section) -> bool:
         # the stream": a condition with no subject, of a relative clause (round 31); "suppose
         # evidence shows … or when the developer …": two conditions run together (round 32),
         # "when the `'error'` event is emitted unless …": a condition and its exception (round 37)
+    if re.search(r"好奇|感兴趣|想知道|\bcurious\b|\bwonder(?:ing)?\b|\binterested in\b", split.clause):
+        return False  # "如果你对原始的 OpenAPI 模式感到好奇，会怎样？": a reader's curiosity is no
+        # situation, and what answers it is where to read on (FastAPI's docs)
     return _anchored(both, section) and not re.search(
         r"\b(?:also|too|as well|so that|so you can|in order to|(?:by|via|through) \w+ing)\b|"
         r"也|还|为了|以便|我们", both)
+
+
+def _premise_before(split: Split, fact: Fact) -> bool:
+    """Whether a consequence's amount comes from the sentence before, not from its
+    condition: "如果你启动 4 个进程，每个进程将消耗 1 GB RAM" after "…加载大小为 1 GB 的模型…"
+    holds only for that model (FastAPI's docs)."""
+    amounts = set(NUMBER_RE.findall(split.main)) - set(NUMBER_RE.findall(split.clause))
+    return bool(amounts & set(NUMBER_RE.findall(fact.previous)))
 
 
 @question_type("application", "medium", 8, (
@@ -4129,7 +4144,7 @@ def gen_hypothetical(section: Section, corpus: Corpus) -> list[Draft]:
     drafts = []
     for fact in _sentence_facts(section, corpus):
         split = lang.condition(_own_text(fact))
-        if not split or not _usable_condition(split, section) or \
+        if not split or not _usable_condition(split, section) or _premise_before(split, fact) or \
                 lang.rule(split.main, lower) or lang.is_instruction(split.main) or re.search(
                     r"\b(?:must|should|shall|may|can|need to|needs to)\b", f"{split.clause} {split.main}"):
             continue  # what one must or may do is an application, not what happens

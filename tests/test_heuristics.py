@@ -2564,3 +2564,37 @@ def test_what_a_listing_prints_is_no_fact_of_its_own():
     english = ("# Methods\nGeneric methods may mix type parameters.\n\n```rust\nfn main() {}\n```\n\n"
                "The program prints `p3.x = 5, p3.y = c` when it runs.\n")
     assert fact_texts(english) == ["Generic methods may mix type parameters."]
+
+
+def test_an_amount_told_in_the_sentence_before_is_a_premise_the_question_lacks():
+    # "如果你启动 4 个进程，会怎样？" / "每个进程将消耗 1 GB RAM" holds only for the 1 GB model
+    text = ("# 部署概念\n## 复制 - 进程和内存\n多个进程通常**不共享任何内存**。如果你的代码消耗了大量内存，**每个进程**"
+            "将消耗等量的内存。\n### 服务器内存\n例如，如果你的代码加载**大小为 1 GB** 的机器学习模型，则当你使用 API "
+            "运行一个进程时，它将至少消耗 1 GB RAM。如果你启动 **4 个进程**（4 个工作进程），每个进程将消耗 1 GB "
+            "RAM。因此，你的 API 总共将消耗 **4 GB RAM**。\n\n如果你的远程服务器或虚拟机只有 3 GB RAM，尝试加载"
+            "超过 4 GB RAM 将导致问题。\n")
+    asked = [d.question for d in drafts_of("hypothetical", text, section=1)]
+    assert not [q for q in asked if "4 个进程" in q]
+    assert [q for q in asked if "3 GB" in q]  # "超过 4 GB RAM 将导致问题" holds on its own
+
+
+@pytest.mark.parametrize("text", [
+    "# 第一步\n## 查看 openapi.json\n如果你对原始的 OpenAPI 模式长什么样子感到好奇，FastAPI 自动生成了包含所有 API 描述的 JSON。\n",
+    "# First Steps\n## Check the schema\nIf you are curious about the raw schema, FastAPI generates a JSON file with all of it.\n",
+])
+def test_a_readers_curiosity_is_no_situation(text):
+    assert drafts_of("hypothetical", text) == [] and drafts_of("application", text) == []
+
+
+def test_a_task_heading_is_no_topic():
+    docs, corpus = corpus_of("# Static Files\n## Test the static files\nThe files are served from the folder.\n")
+    assert gsd._heading_topic(docs[0].sections[0], corpus) == ""
+
+
+def test_the_only_new_thing_leans_on_what_came_before():
+    # "the only new thing is `callbacks=…`": new compared to what? (FastAPI's docs)
+    assert fact_texts("# OpenAPI Callbacks\nThe callback router is a normal router.\nThe only new thing "
+                      "is the `callbacks` parameter of the path operation decorator.\n") == [
+        "The callback router is a normal router."]
+    assert fact_texts("# Events\nThe only difference between `addListener()` and `on()` is the value "
+                      "they return.\n")  # says between what
