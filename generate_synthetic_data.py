@@ -572,7 +572,8 @@ _JUNK_RE = re.compile(
     r"^(?:stability|added in|deprecated since|source code|filename|file name|version|status|"
     r"author|last updated|文件名|(?:listing|figure|fig\.|table|示例|代码清单|清单|图|表) ?"
     r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{[%*!]|"  # "{* ../src/app.py *}", "{!x.md!}": includes
-    r"^(?:(?:special|many|big) )?thanks\b|^thank you\b|^(?:特别)?感谢|^鸣谢", re.IGNORECASE)
+    r"^(?:(?:special|many|big) )?thanks\b|^thank you\b|^(?:特别)?感谢|^鸣谢|"
+    r"^[▸•]\s*\S", re.IGNORECASE)  # "▸ hydrate(`storeState`): `void`": typedoc's signature lines
 _POINTER_RE = re.compile(
     r"^(?:see|refer to|read more|learn more|more information|check out|for (?:more )?"
     r"(?:information|details|an example|examples|a (?:full|complete) list)\b[^.]*\bsee)\b"
@@ -908,7 +909,7 @@ class _Heading:
 
 # "## Binding styles {#binding-styles}", "## Defaults { #defaults }", "## Notes {: .tip}": an
 # anchor or class for the site builder, not text.
-_HEADING_ATTRIBUTES_RE = re.compile(r"\s*\{:?\s*[#.][^{}]*\}\s*$")
+_HEADING_ATTRIBUTES_RE = re.compile(r"\s*%?\{:?\s*[#.][^{}]*\}%?\s*$")  # Pinia's zh: "%{#id}%"
 _HTML_HEADING_RE = re.compile(r"\s*<h(?P<level>[1-6])\b[^>]*>(?P<text>.*?)</h(?P=level)\s*>",
                               re.IGNORECASE | re.DOTALL)
 
@@ -1053,7 +1054,10 @@ def parse_document(text: str, source: str, max_section_tokens: int) -> Document:
         sections += parts
     # A section too short or too technical to tell its language takes the document's.
     language = detect_language(" ".join(f"{' '.join(s.heading_path)} {s.body}" for s in sections))
-    sections = [s if s.language else dataclasses.replace(s, language=language) for s in sections]
+    # A section headed in Chinese is for Chinese readers, even where its text was left in
+    # English (Pinia's Chinese API pages keep typedoc's English descriptions).
+    sections = [s if s.language and not (language == "zh" != s.language and detect_language(
+        s.heading) == "zh") else dataclasses.replace(s, language=language) for s in sections]
     return Document(source, title, tuple(sections))
 
 
@@ -3526,8 +3530,8 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
     for table in (t for t in section.tables if _row_labels(t)):
         for row in table.rows:
             for column in range(1, min(len(row), len(table.header))):
-                if row[column] and row[0] and not re.fullmatch(
-                        r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否", row[column].strip()) and \
+                if row[column] and row[0] and not re.fullmatch(  # ":heavy_check_mark:" is a ✔
+                        r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否|:[a-z0-9_+-]+:", row[column].strip()) and \
                         not (re.fullmatch(r"[A-Z]{2,6}\d*", row[column].strip()) and re.search(
                             r"(?i)关键字|编号|标签|\b(?:keyword|key|id|code|tag|anchor)\b",
                             table.header[column])):  # "关键字: KWCG": a site's index code (round 43)
@@ -4434,6 +4438,9 @@ def gen_process_workflow(section: Section, corpus: Corpus) -> list[Draft]:
         instructions = sum(lang.is_instruction(i) for i in block.items)
         if not goal or instructions * 3 < len(block.items) * 2:
             continue  # notes or facts in a numbered list are no procedure
+        if any(item.endswith((":", "：")) for item in block.items):
+            continue  # "1. Add this line to /etc/paludis/options.conf:": the line is a code
+            # block the answer cannot show (Hugo's docs)
         numbered = "\n".join(f"{n}. {item}" for n, item in enumerate(block.items, 1))
         drafts.append(Draft(lang.frame(section, lang.fmt("q_steps", goal=goal)), numbered,
                             lang.steps(section, section.heading, block.lead_in or block.items[0],

@@ -2598,3 +2598,33 @@ def test_the_only_new_thing_leans_on_what_came_before():
         "The callback router is a normal router."]
     assert fact_texts("# Events\nThe only difference between `addListener()` and `on()` is the value "
                       "they return.\n")  # says between what
+
+
+# --- Hugo's docs and Pinia's (English and Chinese): two more corpora no round had seen ------
+
+
+def test_a_procedure_whose_steps_end_in_code_is_not_given_without_it():
+    text = ("# Linux\n## Exherbo\nTo install the extended edition of Hugo on Exherbo:\n\n"
+            "1. Add this line to /etc/paludis/options.conf:\n\n   ```text\n   www-apps/hugo extended\n   ```\n\n"
+            "2. Install using the Paludis package manager:\n\n   ```sh\n   sudo cave resolve -x repository/heirecka\n   ```\n")
+    assert drafts_of("process_workflow", text) == []
+
+
+def test_an_emoji_check_mark_is_no_cell_value():
+    text = ("# Editions\nHugo comes in three editions.\n\n| Feature | extended |\n|---|---|\n"
+            "| LibSass support | :heavy_check_mark: |\n| WebP encoding | since 0.90 |\n")
+    questions = [d.question for d in drafts_of("factual_recall", text)]
+    assert not [q for q in questions if "LibSass" in q] and [q for q in questions if "WebP" in q]
+
+
+def test_a_chinese_heading_keeps_its_section_chinese_under_english_text():
+    # Pinia's Chinese API pages: "参数" over typedoc's English descriptions
+    docs, _ = corpus_of("# 接口：Pinia %{#interface-pinia}%\n每个应用都需要一个 Pinia 实例来保存所有的 store。\n"
+                        "## 参数 %{#parameters}%\nThe current state in the store is kept by the plugin "
+                        "until the application is unmounted.\n")
+    assert [(s.heading, s.language) for s in docs[0].sections] == [("接口：Pinia", "zh"), ("参数", "zh")]
+
+
+def test_a_typedoc_signature_line_is_no_fact():
+    assert fact_texts("# 接口：Pinia\n每个应用都需要一个 Pinia 实例。\n\n▸ hydrate(`storeState`, `initialState`): `void`\n"
+                      ) == ["每个应用都需要一个 Pinia 实例。"]
