@@ -573,7 +573,8 @@ _JUNK_RE = re.compile(
     r"author|last updated|文件名|(?:listing|figure|fig\.|table|示例|代码清单|清单|图|表) ?"
     r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{[%*!]|"  # "{* ../src/app.py *}", "{!x.md!}": includes
     r"^(?:(?:special|many|big) )?thanks\b|^thank you\b|^(?:特别)?感谢|^鸣谢|"
-    r"^[▸•]\s*\S", re.IGNORECASE)  # "▸ hydrate(`storeState`): `void`": typedoc's signature lines
+    r"^[▸•]\s*\S|^`[^`]+`\s*:\s*`[^`]+`[.。]?$", re.IGNORECASE)  # typedoc's "▸ hydrate(`x`): `void`"
+    # signature lines and "`never` : `F`." parameter rows
 _POINTER_RE = re.compile(
     r"^(?:see|refer to|read more|learn more|more information|check out|for (?:more )?"
     r"(?:information|details|an example|examples|a (?:full|complete) list)\b[^.]*\bsee)\b"
@@ -952,10 +953,10 @@ def _units(tokens: list) -> Iterator[_Heading | _Unit]:
         index = end
 
 
-# A definition list item ("`TERM`", a blank line, ": what it is"), which markdown-it
+# A definition list item ("`TERM`", a blank line or none, ": what it is"), which markdown-it
 # does not know: read as a list item "- `TERM`: what it is", line for line, so that the
 # sentences of a definition never stand apart from the term they describe.
-_DEFINITION_LIST_RE = re.compile(r"(?m)^(?P<term>[^\s#>*+\-|][^\n]{0,80})\n(?P<gap>[ \t]*\n): ")
+_DEFINITION_LIST_RE = re.compile(r"(?m)^(?P<term>[^\s#>*+\-|][^\n]{0,80})\n(?P<gap>(?:[ \t]*\n)?): ")
 
 
 def _as_list_item(match: re.Match) -> str:
@@ -1828,7 +1829,8 @@ class English(Language):
         definition = _EN_DEFINITION_RE.match(body)
         if definition and len(definition["term"].split()) <= 5 and \
                 not _DEPENDENT_START.match(definition["term"]) and \
-                definition["term"].split()[0].lower() not in _EN_SUBORDINATORS | {"if", "when"} and \
+                definition["term"].split()[0].lower() not in _EN_SUBORDINATORS | {
+                    "if", "when", "in", "on", "for", "at", "with", "by", "from", "under", "within"} and \
                 not re.search(r"\b(?:is|are|was|were|that|which)\b", definition["term"]):
             term = re.sub(r"^\(?[a-z0-9]{1,3}[.)]\s+", "", definition["term"].strip())  # "(c) “Processing”"
             if re.match(r"(?:The|This|That|These|Those|Such)\s", term):
@@ -2511,12 +2513,15 @@ class Chinese(Language):
                 break
         if not self._subject_ok(subject):
             return None
+        if match["modal"] in ("应该", "应当") and re.match(r"[很非比相挺更会能]|不会|可以", match["pred"]):
+            return None  # "…的用法应该很简单": an estimate, no duty (Pinia's migration guide)
         negative = match["modal"].startswith("不") or match["modal"] == "禁止"
         return Rule(subject, adverb + match["modal"], negative, match["pred"], match["pred"][:2])
 
     def condition(self, text):
         match = _ZH_CONDITION_RE.match(text.rstrip(_ZH_CLAUSE_END + "."))
-        if not match or re.search(r"[也就都还：:]|没关系|旧行为|之前的行为|原来的行为|上述|上面的|前面的",
+        if not match or re.search(r"[也就都还：:]|没关系|旧行为|之前的行为|原来的行为|上述|上面的|前面的|"
+                                  r"(?<![同及临暂按定实随适有那此平准])时[很非特比更最就才]",
                                   match["clause"]) or \
                 match["main"].startswith(("如果", "当", "若", "又", "再", "并且", "而且", "且", "还", "也")):
             return None  # "如果你已经读完整个教程，又回来想…": the condition goes on past the comma
@@ -3123,6 +3128,9 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
             # 都必须有…": what held then, taught as what holds now (rounds 34, 39)
             and not _SIGNPOST_RE.search(f.text)  # "You'll see why … in a bit."
             and not re.search(r"。。|……|\.\.\.[.。]?$", f.text)  # "…列出一个列表：C 语言。。。" trails off
+            and not (section.language == "zh" and f.kind == "sentence" and CJK_RE.search(f.text[-1:])
+                     and re.search(r"的[\u4e00-\u9fff]{1,4}$", f.text))  # "传递给 `store.$patch()` 的对象":
+            # a label with no predicate, no sentence (typedoc's descriptions, Pinia)
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
             and not (section.codes and re.search(r"(?:打印出|会打印|将打印|会输出|将输出|输出了|输出为|输出结果为)"
                                                  r"(?:了|的是)?[：:]?\s*`|\b(?:will print|"
@@ -3428,6 +3436,16 @@ def _row_labels(table: Table) -> bool:
                 for label in labels)
 
 
+def _asked_table(table: Table, section: Section) -> bool:
+    """Whether a table's cells can be asked about: its rows have labels, and they are not
+    the data of the section's listing ("Spot | dog | Collie", rendered from the CSV file the
+    section shows: "how does "Spot" differ from "Felix"?" teaches nothing, Hugo's docs)."""
+    listing = " ".join(code.code for code in section.codes)
+    rows = [row[0] for row in table.rows if row and row[0]]
+    return _row_labels(table) and not (listing and len(rows) >= 2 and all(
+        "`" not in label and _bare(label) in listing for label in rows))  # `names` are an API's
+
+
 def _opens_a_thought(sentence: str) -> bool:
     """A sentence that can open a summary: it does not lean on one before it.
 
@@ -3527,7 +3545,7 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
     2000 hours." """
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
-    for table in (t for t in section.tables if _row_labels(t)):
+    for table in (t for t in section.tables if _asked_table(t, section)):
         for row in table.rows:
             for column in range(1, min(len(row), len(table.header))):
                 if row[column] and row[0] and not re.fullmatch(  # ":heavy_check_mark:" is a ✔
@@ -3539,8 +3557,10 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                     question = lang.fmt("q_cell", heading=corpus.heading_name(section),
                                         **_cell_names(lang, table.header[column], row[0]))
                     words = set(content_words(row[column]))
-                    if words and len(words & set(content_words(question))) * 2 >= len(words):
-                        continue  # "`opt_include`" -> "`#{opt_prefix}/include`" says itself
+                    if words and len(words & set(content_words(question))) * 2 >= len(words) or \
+                            _bare(row[column]).strip("`") == _bare(row[0]).strip("`"):
+                        continue  # "`opt_include`" -> "`#{opt_prefix}/include`" says itself;
+                        # "`A`对应的类型是什么？" / "`A`" (a type parameter's own name, Pinia)
                     row_text = table.row_text(row)
                     cell = row[column]  # a token ("audio-hijack-pro") as written, case kept
                     said = cell if re.fullmatch(r"\S+", cell) else lang.sentence(cell)
@@ -3814,7 +3834,8 @@ def gen_comparative_analysis(section: Section, corpus: Corpus) -> list[Draft]:
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
     comparing = bool(_COMPARISON_RE.search(section.heading))
-    for table in (t for t in section.tables if _comparison_table(t, section.heading, comparing)):
+    for table in (t for t in section.tables if _comparison_table(t, section.heading, comparing) and
+                  _asked_table(t, section)):
         for a, b in zip(table.rows, table.rows[1:]):
             cells = [(h, x, y) for h, x, y in zip(table.header[1:], a[1:], b[1:]) if x != y and x and y]
             if not cells or max(len(c) for row in (a, b) for c in row) > 40:
@@ -4331,6 +4352,8 @@ def _exception_question(split: Split, lang: Language, lower) -> str | None:
                                   r"\band [a-z]+s\b", split.clause)):
         return None  # "is it always true that generates …", "that do not leave …": no subject;
         # "unless X is given and returns Y": the cut took the main clause's second verb
+    if re.match(r"(?i)(?:the )?defaults?\b(?! (?:of|for)\b)", split.main):
+        return None  # "is it always true that default is `0`?": the default of what? (Hugo)
     if re.search(r"(?i)^(?:most|many|some|few|several)\b|\b(?:usually|often|generally|typically|"
                  r"normally|mostly|sometimes)\b|大多|大部分|多数|通常|一般|往往", split.main):
         return None  # "is it always true that most workflows avoid …?" / "No.": a hedged claim
@@ -4512,6 +4535,12 @@ def _asked_as_statement(section: Section, text: str, lang: Language, defined) ->
                           section)
 
 
+def _same_stem(word: str, other: str) -> bool:
+    """Whether two words share a stem: "caching" and "cache", "routes" and "routing"."""
+    shared = len(os.path.commonprefix([word.lower(), other.lower()]))
+    return min(len(word), len(other)) >= 4 and shared >= max(4, min(len(word), len(other)) - 1)
+
+
 def _blank(section: Section, text: str, lang: Language, defined: frozenset[str]) -> Draft | None:
     title = set(_word_bag(section.doc_title))
     if len(text.split()) < 6 and lang.code == "en":
@@ -4519,8 +4548,10 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
     for term in lang.blank_terms(text, section, defined):
         at = text.lower().find(term.lower())
         if at < 0 or text.lower().count(term.lower()) != 1 or len(term) > 60 or \
-                set(_word_bag(term)) & title or term.strip("`").lower() in section.doc_title.lower():
-            continue  # the question names the document: "填空（《哈希 map …》）：___ map …"
+                set(_word_bag(term)) & title or term.strip("`").lower() in section.doc_title.lower() \
+                or any(_same_stem(word, known) for word in _word_bag(term) for known in title):
+            continue  # the question names the document: "填空（《哈希 map …》）：___ map …",
+            # 'Fill in the blank ("Configure the HTTP cache"): … HTTP ___ …' / "caching"
         listing = bool(section.codes) and not heading_entity(section.heading)
         if term.startswith("`") and section.heading.startswith("`") and term in section.heading \
                 and not section.heading.startswith(term):
@@ -4635,12 +4666,14 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
     """ "In the table in "Fines", "Riding on a sidewalk" has a "Fine" of 75 CAD": true, or
     false with the value of the next row."""
     drafts, turn = [], int(stable_id(section.key), 16) % 2 == 0
-    for table in (t for t in section.tables if _row_labels(t)):
+    for table in (t for t in section.tables if _asked_table(t, section)):
         for n, row in enumerate(table.rows):
             other = table.rows[(n + 1) % len(table.rows)]
             if len(table.rows) < 2 or len(row) < 2 or not row[0] or not row[1] or \
                     other[1:2] == row[1:2] or len(other) < 2:
                 continue
+            if _bare(row[1]).strip("`") == _bare(row[0]).strip("`"):
+                continue  # "the type for `G` is `G`" states nothing
             if [r[0] for r in table.rows].count(row[0]) > 1 or max(len(row[1]), len(other[1])) > 80 \
                     or _PLACEHOLDER_RE.fullmatch(row[1]) or _PLACEHOLDER_RE.fullmatch(other[1]):
                 continue  # '"`require_root`" has a "default" of -' states nothing

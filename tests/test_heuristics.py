@@ -2628,3 +2628,73 @@ def test_a_chinese_heading_keeps_its_section_chinese_under_english_text():
 def test_a_typedoc_signature_line_is_no_fact():
     assert fact_texts("# 接口：Pinia\n每个应用都需要一个 Pinia 实例。\n\n▸ hydrate(`storeState`, `initialState`): `void`\n"
                       ) == ["每个应用都需要一个 Pinia 实例。"]
+
+
+def test_a_table_rendered_from_the_listing_is_no_table_to_ask():
+    # 'how does the name "Spot" differ from "Felix" in the table …?' (Hugo's docs)
+    text = ("# Data sources\n## Augment existing content\nCreate a shortcode to render a table from a "
+            "CSV file.\n\n```csv\n\"name\",\"type\",\"breed\",\"age\"\n\"Spot\",\"dog\",\"Collie\",\"3\"\n"
+            "\"Felix\",\"cat\",\"Malicious\",\"7\"\n```\n\nHugo renders this to:\n\n| name | type | breed | age |\n"
+            "|---|---|---|---|\n| Spot | dog | Collie | 3 |\n| Felix | cat | Malicious | 7 |\n")
+    for kind in ("comparative_analysis", "factual_recall"):
+        assert not [d for d in drafts_of(kind, text) if "Spot" in d.question], kind
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if "Spot" in d.question]
+
+
+def test_a_cell_that_repeats_its_row_name_is_not_asked():
+    # "`A`对应的类型是什么？" / "`A`" (Pinia's type parameters)
+    text = ("# 接口：Store\n每个 store 都有类型参数。\n\n| 名称 | 类型 |\n|---|---|\n| `Id` | extends `string` |\n"
+            "| `A` | `A` |\n")
+    questions = [d.question for d in drafts_of("factual_recall", text)]
+    assert not [q for q in questions if "`A`" in q] and [q for q in questions if "`Id`" in q]
+
+
+@pytest.mark.parametrize("text", [
+    "In Pinia the state is defined as a function that returns the initial state.",
+    "By using automated means you agree to these terms of access to the site.",
+])
+def test_a_phrase_that_opens_on_a_preposition_is_no_defined_term(text):
+    assert gsd.LANGUAGES["en"].statement(text, "", str.lower) is None or \
+        not gsd.LANGUAGES["en"].statement(text, "", str.lower).question.startswith("what does")
+
+
+def test_a_default_of_nothing_named_is_not_asked_whether_it_always_holds():
+    text = ("# Output formats\n## Default configuration\nDefault is `0`, except for the `html` output "
+            "format, which has a default weight of `10`.\n")
+    assert drafts_of("critical_analysis", text) == []
+
+
+def test_a_when_clause_that_holds_its_own_predicate_is_no_condition():
+    # "当 mutation 对象…不方便时很有用，会怎样？" / "例如追加到数组中。" (Pinia)
+    assert gsd.LANGUAGES["zh"].condition("当 mutation 对象(如 Sets 或数组)或者应用对象补丁不方便时很有用，"
+                                         "例如追加到数组中。") is None
+    assert gsd.LANGUAGES["zh"].condition("当两台设备同时修改同一个文件时，客户端会保留两个副本。")
+
+
+def test_a_typedoc_parameter_row_is_no_fact():
+    assert fact_texts("# Interface: Store\nThe store keeps its state.\n\n`never` : `F`.\n") == [
+        "The store keeps its state."]
+
+
+def test_a_definition_list_without_a_blank_line_keeps_its_term():
+    sections = parse("# YouTube shortcode\n## Privacy\nAdjust the privacy settings here.\n\n"
+                     "`privacyEnhanced`\n: (`bool`) Whether to block YouTube from storing information "
+                     "unless the user plays the video.\n").sections
+    assert sections[0].lists and sections[0].lists[0].items[0].startswith("`privacyEnhanced`:")
+
+
+def test_a_blank_the_title_names_by_its_stem_is_not_made():
+    # 'Fill in the blank ("Configure the HTTP cache"): … HTTP ___ excludes all files.' / "caching"
+    text = "# Configure the HTTP cache\n## HTTP caching\nIn its default configuration HTTP caching excludes all files.\n"
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if d.answer == "caching"]
+
+
+def test_a_chinese_label_without_a_predicate_is_no_sentence():
+    # "填空：传递给 ___ 的对象" (a typedoc description, Pinia)
+    assert fact_texts("# 接口：Patch\n## payload\n补丁对象会被合并到状态中。\n\n传递给 `store.$patch()` 的对象\n") == [
+        "补丁对象会被合并到状态中。"]
+
+
+def test_should_be_easy_is_an_estimate_not_a_duty():
+    # "对单独更新组件外的用法有什么要求？" / "应该很简单。"
+    assert gsd.LANGUAGES["zh"].rule("单独更新组件外的用法应该很简单", str.lower) is None
