@@ -1134,7 +1134,17 @@ class _SectionBuilder:
             self._list_ordered = unit.kind == "ordered_item"
             self._list_lead = self.lead_in
         root = self._list_lead if self._list_lead.endswith((":", "：")) else ""
-        texts = _list_item_texts(unit.tokens, root)
+        tables, start = [], None  # a table inside the item is a table, not words of the item
+        for at, token in enumerate(unit.tokens):
+            if token.type == "table_open":
+                start = at
+            elif token.type == "table_close" and start is not None:
+                tables.append(unit.tokens[start:at + 1])
+                start = None
+        for table in tables:
+            self._add_table(table)
+        inside = {id(t) for table in tables for t in table}
+        texts = _list_item_texts(tuple(t for t in unit.tokens if id(t) not in inside), root)
         item = " ".join(own for own, _ in texts if own)
         if item:  # the item with its nested items, for procedures and summaries
             self._list_items.append(item)

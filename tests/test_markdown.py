@@ -292,3 +292,12 @@ def test_a_definition_list_item_keeps_its_term_with_its_sentences():
     assert [f.kind for f in facts] == ["list_item", "list_item"]
     assert facts[0].text.startswith("`LAMP_SAVER`: If set, the lamp sleeps")
     assert "The lamp wakes up if the lid opens." in facts[0].text
+
+
+def test_a_table_inside_a_list_item_is_a_table_not_words_of_the_item():
+    # Hugo's "hint\n: The content hint …\n\n  Value|Example\n  :--|:--\n  `icon`|Small colorful image"
+    text = ("# Processing\nThe options are these:\n\nhint\n: The content hint of an image.\n\n"
+            "  Value|Example\n  :--|:--\n  `drawing`|Hand or line drawing\n  `icon`|Small colorful image\n")
+    section = gsd.parse_document(text, "p.md", 1500).sections[0]
+    assert [t.header for t in section.tables] == [("Value", "Example")]
+    assert section.lists[0].items == ("hint: The content hint of an image.",)
