@@ -3018,10 +3018,12 @@ class Corpus:
         part of the document has the same heading ("0.128.1 (2026-02-04) > Fixes" of a
         changelog with a "Fixes" under every release; "Fixes" alone would not say which)."""
         paths = self._once("heading paths", section.source, lambda sections: Counter(
-            path[-1] for path in {s.heading_path for s in sections}))
-        if paths[section.heading] > 1 and len(section.heading_path) > 1:
-            return f"{section.heading_path[-2]} > {section.heading}"
-        return section.heading
+            path[-depth:] for path in {s.heading_path for s in sections}
+            for depth in range(1, len(path) + 1)))
+        path = section.heading_path
+        depth = next((d for d in range(1, len(path)) if paths[path[-d:]] == 1), len(path))
+        return " > ".join(path[-depth:]) if depth > 1 else section.heading  # "类型声明 > 参数"
+        # of `after` and of `onError` (Pinia): up to the heading that tells them apart
 
     def overloaded(self, section: Section) -> bool:
         """Whether the section's API name is shared by another heading of its document
@@ -3389,7 +3391,7 @@ def _question_heading(section: Section, lang: Language) -> list[Draft]:
                  r"\W*$", answer, re.IGNORECASE):
         return []  # "…，下面我们一起来看看。": the answer is in the subsections (round 18)
     named = re.search(r"\s[A-Z`]|[A-Za-z]{2,}", heading[1:]) if lang.code == "zh" else \
-        re.search(r"\s[A-Z`]", heading)
+        re.search(r"\s(?!I\b)[A-Z`]", heading)  # "What syntax should I pick?" names nothing
     question = heading if named else lang.frame(section, heading[:1].lower() + heading[1:])
     return [Draft(question, answer, lang.steps(section, heading, section.paragraphs[0][0],
                                                lang.fmt("why_question_heading")))]
@@ -3571,6 +3573,8 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                             _bare(row[column]).strip("`") == _bare(row[0]).strip("`"):
                         continue  # "`opt_include`" -> "`#{opt_prefix}/include`" says itself;
                         # "`A`对应的类型是什么？" / "`A`" (a type parameter's own name, Pinia)
+                    if re.match(r"(?i)(?:see|refer to|read)\b|详见|参见|请参阅", row[column].strip()):
+                        continue  # "See details.": a link's text, no value (Hugo's docs)
                     row_text = table.row_text(row)
                     cell = row[column]  # a token ("audio-hijack-pro") as written, case kept
                     said = cell if re.fullmatch(r"\S+", cell) else lang.sentence(cell)
@@ -4409,6 +4413,9 @@ def _code_draft(code: CodeBlock, section: Section, corpus: Corpus, lang: Languag
         goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
     if not goal or not _anchored(goal, section):
         return None  # "how do you make code readable?" is too broad for one snippet
+    if re.search(r"\bthe same\b(?! time)|\bas (?:above|before)\b|\blikewise\b|同样|相同的|一样的",
+                 goal):
+        return None  # "how do you create a render hook that does the same thing?": as what? (Hugo)
     return Draft(lang.frame(section, lang.fmt("q_how", goal=goal), code.code),  # not "for
                  # `brew bundle edit`, how do you …?" answered by `brew bundle edit`
                  f"{code.lead_in}\n```\n{code.code}\n```",

@@ -84,7 +84,7 @@ CASES = [
     ("copula", "fact_based", "# Intro\nThe Lumora UV-2 is a benchtop spectrophotometer for "
      "liquids.\n", "what is the Lumora UV-2?", "It is a benchtop spectrophotometer for liquids."),
     ("question heading", "fact_based", "# Lamp\n## How do I reset the lamp counter?\nHold the "
-     "reset key for five seconds. The counter then shows zero.\n", "How do I reset the lamp "
+     "reset key for five seconds. The counter then shows zero.\n", "how do I reset the lamp "
      "counter?", "Hold the reset key for five seconds. The counter then shows zero."),
     ("amount", "factual_recall", "# Lamp\nThe deuterium lamp lasts about 2000 hours.\n",
      "how many hours does the deuterium lamp last?", "About 2000."),
@@ -2698,3 +2698,34 @@ def test_a_chinese_label_without_a_predicate_is_no_sentence():
 def test_should_be_easy_is_an_estimate_not_a_duty():
     # "对单独更新组件外的用法有什么要求？" / "应该很简单。"
     assert gsd.LANGUAGES["zh"].rule("单独更新组件外的用法应该很简单", str.lower) is None
+
+
+def test_a_first_person_heading_question_is_framed_by_its_document():
+    # "What syntax should I pick?" alone names neither Pinia nor stores ("I" is no name)
+    docs, _ = corpus_of("# Defining a Store\n## What syntax should I pick?\nPick the one that you feel "
+                        "the most comfortable with.\n")
+    drafts = gsd._question_heading(docs[0].sections[0], gsd.LANGUAGES["en"])
+    assert drafts and drafts[0].question in ('According to "Defining a Store", what syntax should I pick?',
+                                             'In "Defining a Store", what syntax should I pick?')
+
+
+def test_a_how_to_of_the_same_thing_leans_on_the_one_before():
+    text = ("# Image render hooks\n## Examples\nTo create a render hook that does the same thing:\n\n"
+            "```go-html-template\n<img src=\"{{ .Destination | safeURL }}\">\n```\n")
+    assert drafts_of("technical_explanation", text) == []
+
+
+def test_a_cell_that_points_elsewhere_is_no_value():
+    text = ("# Custom 404 page\nHosts serve the page in their own ways.\n\n| Host | Capabilities |\n|---|---|\n"
+            "| Azure Static Web Apps | See details. |\n| GitHub Pages | Serves `404.html` |\n")
+    questions = [d.question for d in drafts_of("factual_recall", text)]
+    assert not [q for q in questions if "Azure" in q] and [q for q in questions if "GitHub Pages" in q]
+
+
+def test_a_heading_two_parents_share_is_named_up_to_the_one_that_differs():
+    # "类型声明 > 参数" under both `after` and `onError` (Pinia's API pages)
+    text = ("# 接口：Actions\n## after\n### 类型声明\n#### 参数\n回调在动作完成后运行。\n"
+            "## onError\n### 类型声明\n#### 参数\n回调在动作出错时运行。\n")
+    docs, corpus = corpus_of(text)
+    assert [corpus.heading_name(s) for s in docs[0].sections] == [
+        "after > 类型声明 > 参数", "onError > 类型声明 > 参数"]
