@@ -3727,8 +3727,9 @@ def _scope(question: str, section: Section, answer: str = "") -> str:
 def _zh_scope_needed(heading: str, question: str, answer: str) -> bool:
     """Whether a Chinese question needs its subsection's heading: short enough to say, not
     half named in the question, and not holding the answer."""
-    if len(heading) > 16 or re.search(r"[?？:：|]", heading):
-        return False
+    if len(heading) > 16 and not re.fullmatch(r"`?[A-Za-z_$][\w.$]{0,39}`?(?:\(\))?", heading) or \
+            re.search(r"[?？:：|]", heading):
+        return False  # an API's name may be long: "setMapStoreSuffix" (Pinia)
     pairs = _cjk_pairs(heading)
     words = set(re.findall(r"[A-Za-z][\w.-]+", heading))
     if pairs and sum(p in question for p in pairs) * 2 >= len(pairs) or \

@@ -2729,3 +2729,12 @@ def test_a_heading_two_parents_share_is_named_up_to_the_one_that_differs():
     docs, corpus = corpus_of(text)
     assert [corpus.heading_name(s) for s in docs[0].sections] == [
         "after > 类型声明 > 参数", "onError > 类型声明 > 参数"]
+
+
+def test_an_instruction_under_an_api_heading_names_the_api():
+    # "如果你需要使用 TypeScript，应该怎么做？" / "请确保扩展 MapStoresCustomization 接口" holds for
+    # setMapStoreSuffix only (Pinia's API pages)
+    text = ("# 模块：pinia\n## 函数\n### setMapStoreSuffix\n更改 `mapStores()` 添加的后缀。\n\n"
+            "如果你需要使用 TypeScript， 请确保扩展 MapStoresCustomization 接口。\n")
+    questions = [d.question for d in drafts_under("application", text, "setMapStoreSuffix")]
+    assert questions and all("setMapStoreSuffix" in q for q in questions), questions
