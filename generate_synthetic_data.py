@@ -2745,12 +2745,18 @@ class Chinese(Language):
             found = [heading[i:i + size] for i in range(len(heading) - size + 1)
                      if heading[i:i + size] in text and heading[i] not in _ZH_FUNCTION_CHARS
                      and heading[i + size - 1] not in _ZH_FUNCTION_CHARS
+                     and not re.fullmatch(_ZH_HEADING_NON_TERMS, heading[i:i + size])
                      and not (i + size < len(heading) and heading[i:i + size + 1] in text)
                      and not (i and heading[i - 1:i + size] in text)]  # not "___数" for 抽取组合式函数
             if found:
                 terms += found[:1]
                 break
         return terms
+
+
+# Words of a question heading that are no term to blank: "应该在什么时候使用 Store?" gives
+# "一个 Store ___包含…" / "应该" (Pinia's docs).
+_ZH_HEADING_NON_TERMS = r"应该|应当|可以|需要|必须|能够|如何|怎么|怎样|什么|为什么|何时|时候|哪些|哪个"
 
 
 def _zh_marked_term(text: str) -> bool:
@@ -3144,6 +3150,8 @@ def _own_sentence_facts(section: Section, repeated) -> list[Fact]:
                      and re.search(r"的[\u4e00-\u9fff]{1,4}$", f.text))  # "传递给 `store.$patch()` 的对象":
             # a label with no predicate, no sentence (typedoc's descriptions, Pinia)
             and not _LISTING_REF_RE.search(f.text)  # "the program in Listing 4-8" is unseen
+            and not re.search(r"\bas (?:shown|seen|described|listed) (?:above|below)\b|如上所示|如上例|如下所示",
+                              f.text)  # "capitalize each identifier as shown above" (Hugo)
             and not (section.codes and re.search(r"(?:打印出|会打印|将打印|会输出|将输出|输出了|输出为|输出结果为)"
                                                  r"(?:了|的是)?[：:]?\s*`|\b(?:will print|"
                                                  r"prints?|printed|outputs?)[:]?\s+`", f.text))
@@ -4414,9 +4422,10 @@ def _code_draft(code: CodeBlock, section: Section, corpus: Corpus, lang: Languag
         goal = lang.goal(corpus.lower(section, every_word=True)(section.heading), heading=True)
     if not goal or not _anchored(goal, section):
         return None  # "how do you make code readable?" is too broad for one snippet
-    if re.search(r"\bthe same\b(?! time)|\bas (?:above|before)\b|\blikewise\b|同样|相同的|一样的",
-                 goal):
-        return None  # "how do you create a render hook that does the same thing?": as what? (Hugo)
+    if re.search(r"\bthe same\b(?! time)|\bas (?:above|before)\b|\blikewise\b|同样|相同的|一样的|"
+                 r"\b(?:this|these|those) (?!way\b)[A-Za-z]+|这个|这些", goal):
+        return None  # "how do you create a render hook that does the same thing?": as what?
+        # "how do you display a YouTube video with this URL?": which? (Hugo's docs)
     return Draft(lang.frame(section, lang.fmt("q_how", goal=goal), code.code),  # not "for
                  # `brew bundle edit`, how do you …?" answered by `brew bundle edit`
                  f"{code.lead_in}\n```\n{code.code}\n```",
@@ -4596,8 +4605,9 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
         if term.startswith("`") and "`" in (text[at - 1:at], text[at + len(term):][:1]):
             continue  # spans run together: "`tap``/Formula/``formula`___`version``.rb`" (`@`)
         blanked = text[:at] + "___" + text[at + len(term):]
-        if re.search(r"[(（]\s*___\s*[)）]", blanked):
-            continue  # "one hundred percent (___)": what a bracket holds restates its neighbour
+        if re.search(r"[(（]\s*___\s*[)）]|___\s*[(（]\s*(?:读作|读音|念作|pronounced|read as)", blanked):
+            continue  # "one hundred percent (___)": what a bracket holds restates its neighbour;
+            # "___（读作 at）运算符" / `@`: the gloss says it (round 50)
         pieces = [p for p in re.split(r"[\W_]+", term.lower()) if len(p) >= 3]
         if set(_word_bag(term)) & set(_word_bag(blanked)) or (
                 lang.code == "zh" and term.strip("`") in blanked) or \

@@ -2736,3 +2736,30 @@ def test_an_instruction_under_an_api_heading_names_the_api():
             "如果你需要使用 TypeScript， 请确保扩展 MapStoresCustomization 接口。\n")
     questions = [d.question for d in drafts_under("application", text, "setMapStoreSuffix")]
     assert questions and all("setMapStoreSuffix" in q for q in questions), questions
+
+
+# --- readings of main's head (round 50, Hugo and Pinia D) -------------------------------
+
+
+def test_a_modal_of_a_question_heading_is_no_term_to_blank():
+    # "填空：一个 Store ___包含可以在整个应用中访问的数据。" / "应该" (Pinia's "应该在什么时候使用 Store?")
+    docs, corpus = corpus_of("# 开始\n## 应该在什么时候使用 Store?\n一个 Store 应该包含可以在整个应用中访问的数据。\n")
+    section = docs[0].sections[0]
+    assert "应该" not in gsd.LANGUAGES["zh"].blank_terms(section.facts[0].text, section, frozenset())
+
+
+def test_a_gloss_beside_the_blank_gives_it_away():
+    # "___（读作 at）运算符允许为一个字段绑定另外一个变量。" / `@` (round 50)
+    text = "# 全模式列表\n## @绑定\n`@`（读作 at）运算符允许为一个字段绑定另外一个变量。\n"
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if d.answer == "`@`"]
+
+
+def test_as_shown_above_leans_on_what_the_reader_does_not_see():
+    assert fact_texts("# Config\n## Services\nServices are configured per site.\nYou must capitalize "
+                      "each identifier as shown above.\n") == ["Services are configured per site."]
+
+
+def test_a_how_to_of_this_url_leans_on_the_one_before():
+    text = ("# YouTube shortcode\n## Example\nTo display a YouTube video with this URL:\n\n"
+            "```text\nhttps://www.youtube.com/watch?v=0RKpf3rK57I\n```\n")
+    assert drafts_of("technical_explanation", text) == []
