@@ -996,8 +996,8 @@ def _site_markup(markdown: str) -> str:
                 not line[mark.end():].strip() else fence
         elif mark:
             fence, body = mark[1], False
-        elif _BLOCK_MARK_RE.fullmatch(line) or _ADMONITION_RE.fullmatch(line):
-            lines[at], body = "", bool(_ADMONITION_RE.fullmatch(line))
+        elif _BLOCK_MARK_RE.fullmatch(line) or (admonition := _ADMONITION_RE.fullmatch(line)):
+            lines[at], body = "", bool(admonition)
         elif body and (line.startswith("    ") or not line.strip()):
             lines[at] = line[4:]
         else:
@@ -3578,7 +3578,7 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
                                         **_cell_names(lang, table.header[column], row[0]))
                     words = set(content_words(row[column]))
                     if words and len(words & set(content_words(question))) * 2 >= len(words) or \
-                            _bare(row[column]).strip("`") == _bare(row[0]).strip("`"):
+                            _restates_row(row[column], row):
                         continue  # "`opt_include`" -> "`#{opt_prefix}/include`" says itself;
                         # "`A`对应的类型是什么？" / "`A`" (a type parameter's own name, Pinia)
                     if re.match(r"(?i)(?:see|refer to|read)\b|详见|参见|请参阅", row[column].strip()):
@@ -4700,7 +4700,7 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
             if len(table.rows) < 2 or len(row) < 2 or not row[0] or not row[1] or \
                     other[1:2] == row[1:2] or len(other) < 2:
                 continue
-            if _bare(row[1]).strip("`") == _bare(row[0]).strip("`"):
+            if _restates_row(row[1], row):
                 continue  # "the type for `G` is `G`" states nothing
             if [r[0] for r in table.rows].count(row[0]) > 1 or max(len(row[1]), len(other[1])) > 80 \
                     or _PLACEHOLDER_RE.fullmatch(row[1]) or _PLACEHOLDER_RE.fullmatch(other[1]):
@@ -4709,6 +4709,11 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
             asked = [_row_statement(section, lang, table, row, other, t) for t in (truth, not truth)]
             drafts.append(dataclasses.replace(asked[0], flipped=asked[1]))
     return drafts
+
+
+def _restates_row(cell: str, row) -> bool:
+    """Whether a cell only repeats its row's label: "`A` | `A`" (a type parameter's type)."""
+    return _bare(cell).strip("`") == _bare(row[0]).strip("`")
 
 
 def _bare(label: str) -> str:

@@ -2714,9 +2714,13 @@ def test_a_first_person_heading_question_is_framed_by_its_document():
                                              'In "Defining a Store", what syntax should I pick?')
 
 
-def test_a_how_to_of_the_same_thing_leans_on_the_one_before():
-    text = ("# Image render hooks\n## Examples\nTo create a render hook that does the same thing:\n\n"
-            "```go-html-template\n<img src=\"{{ .Destination | safeURL }}\">\n```\n")
+@pytest.mark.parametrize("lead, code", [
+    ("To create a render hook that does the same thing:", '<img src="{{ .Destination | safeURL }}">'),
+    ("To display a YouTube video with this URL:", "https://www.youtube.com/watch?v=0RKpf3rK57I"),
+])
+def test_a_how_to_that_points_back_leans_on_the_one_before(lead, code):
+    # "the same thing" as what? "this URL": which? (Hugo's docs)
+    text = f"# Image render hooks\n## Examples\n{lead}\n\n```text\n{code}\n```\n"
     assert drafts_of("technical_explanation", text) == []
 
 
@@ -2757,9 +2761,3 @@ def test_a_gloss_beside_the_blank_gives_it_away():
 def test_as_shown_above_leans_on_what_the_reader_does_not_see():
     assert fact_texts("# Config\n## Services\nServices are configured per site.\nYou must capitalize "
                       "each identifier as shown above.\n") == ["Services are configured per site."]
-
-
-def test_a_how_to_of_this_url_leans_on_the_one_before():
-    text = ("# YouTube shortcode\n## Example\nTo display a YouTube video with this URL:\n\n"
-            "```text\nhttps://www.youtube.com/watch?v=0RKpf3rK57I\n```\n")
-    assert drafts_of("technical_explanation", text) == []
