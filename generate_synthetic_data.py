@@ -996,8 +996,8 @@ def _site_markup(markdown: str) -> str:
                 not line[mark.end():].strip() else fence
         elif mark:
             fence, body = mark[1], False
-        elif _BLOCK_MARK_RE.fullmatch(line) or (admonition := _ADMONITION_RE.fullmatch(line)):
-            lines[at], body = "", bool(admonition)
+        elif _BLOCK_MARK_RE.fullmatch(line) or _ADMONITION_RE.fullmatch(line):
+            lines[at], body = "", bool(_ADMONITION_RE.fullmatch(line))
         elif body and (line.startswith("    ") or not line.strip()):
             lines[at] = line[4:]
         else:

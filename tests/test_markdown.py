@@ -192,6 +192,15 @@ def test_container_markers_of_site_builders_are_not_text(markup):
         ("Riders must stop at red lights.", ())]
 
 
+def test_a_document_may_open_on_a_container_marker():
+    # the first line of FastAPI's docs/en/docs/deployment/docker.md-like files; a marker
+    # right after an admonition line does not unindent what follows it either
+    sections = parse("/// info\n\nRiders must stop at red lights.\n\n///\n").sections
+    assert [f.text for s in sections for f in s.facts] == ["Riders must stop at red lights."]
+    section = parse("# Rules\n\n!!! note\n:::\n\n    let x = 1;\n").sections[0]
+    assert [c.code for c in section.codes] == ["let x = 1;"]
+
+
 def test_a_doc_comment_in_a_code_fence_is_no_container_marker():
     section = parse("# API\nThe function adds one to its input.\n\n```rust\n/// tip\n"
                     "fn add_one(x: i32) -> i32 { x + 1 }\n```\n").sections[0]
