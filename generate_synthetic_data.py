@@ -1501,12 +1501,15 @@ omitted true false called supported""".split())
 _EN_ASKED_VERBS = frozenset("be have receive return contain include accept get".split())
 _EN_MODALS = (r"must|shall|should|may|can|cannot|will|might|is required to|are required to|"
               r"needs to|need to|has to|have to")
-_EN_RULE_RE = re.compile(rf"^(?P<subj>[^,;:()]+?)\s+(?P<modal>{_EN_MODALS})(?P<neg>\s+not)?"
+# A subject: no clause punctuation, except inside code ("`process::exit`", "`fs.open()`");
+# code with a comma is a literal ("`Hello, world!`"), no subject
+_EN_SUBJECT = r"(?:`[^`,;]+`|[^,;:()`])+?"
+_EN_RULE_RE = re.compile(rf"^(?P<subj>{_EN_SUBJECT})\s+(?P<modal>{_EN_MODALS})(?P<neg>\s+not)?"
                          r"\s+(?P<pred>(?:(?:also|only|always|never|still|first|then|now|later|again|usually|often|"
                          r"normally|typically|automatically)\s+)?"
                          r"(?P<verb>[a-z]+)\b.*)$")
-_EN_BE_RE = re.compile(r"^(?P<subj>[^,;:()]+?)\s+(?P<be>is|are)(?P<neg>\s+not)?\s+(?P<comp>.+)$")
-_EN_ACTION_RE = re.compile(r"^(?P<subj>[^,;:()]+?)\s+(?P<neg>(?:does|do) not\s+)?(?P<verb>[a-z]+)"
+_EN_BE_RE = re.compile(rf"^(?P<subj>{_EN_SUBJECT})\s+(?P<be>is|are)(?P<neg>\s+not)?\s+(?P<comp>.+)$")
+_EN_ACTION_RE = re.compile(rf"^(?P<subj>{_EN_SUBJECT})\s+(?P<neg>(?:does|do) not\s+)?(?P<verb>[a-z]+)"
                            r"\s+(?P<obj>.+)$")
 _EN_IMPLICIT_RE = re.compile(r"^(?P<adv>(?!Only\b)[A-Z][a-z]+ly\s+)?(?P<verb>[A-Za-z][a-z]+s)\s+(?P<rest>.+)$")
 # ("Only supports GitHub Actions as a CI provider." says what `test-bot` is limited to, not
@@ -1617,7 +1620,7 @@ def _plain_subject(subject: str) -> bool:
         words[0] not in ("and", "or", "but", "so", "nor", "also", "then", "however") and \
         words[-1] not in ("and", "or", "but", "nor", "of", "the", "a", "an") and \
         subject.count("`") % 2 == 0 and \
-        not re.search(r"[\"“”()\[\]{}]|[.!?]\s|\s(?:The|A|An)\s", subject)
+        not re.search(r"[\"“”()\[\]{}]|[.!?]\s|\s(?:The|A|An)\s", re.sub(r"`[^`]*`", "`x`", subject))
 
 
 def _en_head(subject: str) -> str:
@@ -1664,7 +1667,7 @@ def _en_split_condition(text: str) -> Split | None:
                                   main) and not leading:
         return None  # "tell the program when to stop", "the parent cannot track when the
         # socket is destroyed" (round 21): which moment, not a condition
-    if len(words) < 2 or len(words) > 25 or first in _EN_REDUCED | _EN_PRONOUNS or \
+    if len(words) < 2 or len(words) > 25 or first in _EN_REDUCED | _EN_PRONOUNS - {"you"} or \
             first.endswith(("ing", "ed")) or first in _EN_PARTICIPLES or \
             re.search(r"[;{}]|Default:", clause + main) or (not leading and "," in clause) or \
             main.split()[-1].lower() in _DANGLING_EN or main.split()[0].lower() in _EN_SUBORDINATORS or \
@@ -1877,7 +1880,7 @@ class English(Language):
         if not rule or not _whole_predicate(rule.predicate) or rule.negative and condition:
             return None  # "you will not violate this if the law requires it" is an exception
         subject, modal, verb = rule.subject, rule.modal, rule.verb
-        if rule.predicate.startswith("no longer ") or verb in ("likely", "probably", "possibly",
+        if rule.predicate.startswith(("no longer ", "end up ")) or verb in ("likely", "probably", "possibly",
                                                                  "not", "no", "certainly") or \
                 rule.negative and modal in ("can", "cannot", "could"):
             return None  # "what can the `Cipher` object do?" / "It can no longer be used";
@@ -1893,6 +1896,9 @@ class English(Language):
         passive = verb == "be" and len(words) > 1 and (
             re.fullmatch(r"[a-z]+ed", words[1]) or words[1] in _EN_PARTICIPLES)
         never = rule.predicate.startswith("never ") and not rule.negative
+        if passive and (words[1:] == ["used"] or re.match(r"[a-z]+ing\s+(?:`|(?:the|a|an)\s)", subject)):
+            return None  # "what should be done with `:all_of` when …?" / "It should be used.";
+            # "what must be done with using `crypto.createCipher()`?": a gerund is no thing
         if never and (passive or modal in _EN_PERIPHRASTIC):
             return None  # "what must be done with X?" / "It must never be shared"
         if modal in _EN_PERIPHRASTIC:  # "is required to", "needs to", "has to"
@@ -1903,8 +1909,10 @@ class English(Language):
             if passive and modal not in ("must", "shall", "should") or verb == "be" and not passive:
                 return None  # "what can be done with X?", "what can X be?" rarely fit the text
             ask = "can" if modal == "cannot" else modal
+            asked = verb if verb in _EN_ASKED_VERBS else "need to do" if words[:2] == ["need", "to"] \
+                else "do"  # "what will you need to do …?" / "You will need to use a trait object"
             what = "be done with " + subject if passive else \
-                f"{subject}{' never' if never else neg} {verb if verb in _EN_ASKED_VERBS else 'do'}"
+                f"{subject}{' never' if never else neg} {asked}"
             # "what must you never do?" / "You must never pay …", not "what must you do?" (round 45);
             # "what will the handler receive?" / "It will receive a `Request` …", not "do?"
             question = f"what {ask}{neg if passive else ''} {what}{condition}?"
@@ -1943,6 +1951,8 @@ class English(Language):
         if re.match(r"(?:only|also|never|always|often|usually|still|just|not)\s+(?!(?:the|a|an|to|in|"
                     r"on|at|for|with|when|if|by|as|one|some|all|its|their|when|once)\b)[a-z]+\b", obj):
             return None  # "import maps only work on `import`": "maps" is no verb (round 41)
+        if verb in ("has", "have") and re.match(r"(?:been|[a-z]+ed)\b", obj):
+            return None  # "what does the `convertToContext()` API have?" / "It has been removed."
         if obj.split()[0] in _EN_VERB_BASES and verb not in ("helps", "lets", "makes"):
             return None  # "Import maps assume you can …": two verbs in a row, the first a noun
         if any(second.group(1) in _EN_VERB_FORMS or re.fullmatch(
@@ -2006,9 +2016,10 @@ class English(Language):
         if match["clause"].split()[-1].lower() in _DANGLING_EN or \
                 match["main"].split()[-1].lower() in _DANGLING_EN:
             return None
-        if re.search(r"\b(?:if|whether|when)\s", match["main"]):
+        if re.search(r"\b(?:if|whether|when|whenever|unless|while|once)\s", match["main"]):
             return None  # "a boolean which says if the socket was closed due to an error":
-            # the cause is inside what the flag tells, no reason for the main clause
+            # the cause is inside what the flag tells, no reason for the main clause; "… is
+            # used whenever checksumming is impractical due to …" gives the clause's reason
         return Split(match["marker"], match["clause"], match["main"], False)
 
     def qualifier(self, text):
@@ -4879,7 +4890,9 @@ def heuristic_qa_pairs(document: Document, corpus: Corpus, seed: int,
 _ZH_BARE_COUNT_RE = re.compile(r"(?<![第\d])[两二三]个(?=[放都也就]|在一起)")
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
-    r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing) so\b|"
+    r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing|did) (?:so|that)\b|"
+    r"\buncomment|^(?!.*\band\b).*\bboth\b|"  # "if you do that", "suppose you have installed
+    # both", "if you uncomment the last `println!`": what the text before did or named
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我(?!们)|我们|本(?:例|节|章|示例)|"
     r"(?:^|[：:]|根据\s*[，,])\s*(?:将|把|对|给|让|使)?(?:他们|她们)|"  # a sentence that opens on
@@ -4987,8 +5000,13 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
     if re.search(r"\b(?:these|those)\b(?!\s+[a-z]{3,}(?<!ing)\b)|这些(?=[，。、]|$)|\bthis `",
                  draft.answer):
         return False  # "decide which of these to use", "compatible with this `return`": which?
+    if question_type not in _WHOLE_TEXT_TYPES and not heading_entity(section.heading) and \
+            not section.heading.endswith(("?", "？")) and _unseen_this(draft):
+        return False  # "You can instead give this unofficial plugin a try.": which plugin? (A
+        # question heading's own answer is its section's text, read as a whole.)
     if question_type not in _WHOLE_TEXT_TYPES and re.search(
             r"\bwe(?:'ll|’ll|'ve|’ve| will| have| haven['’]t| discussed| saw| talked| covered)\b|"
+            r"\b(?:read|learn|see) more about (?:it|this|that|them)\b|"  # a pointer, no answer
             r"\bin Chapter \d+|下一章|后面的章节|之前的章节|我们之前", draft.answer):
         return False  # "a feature of Rust we haven't talked about yet": the tutorial's story
     if question_type in _SITUATION_TYPES and re.search(
@@ -5007,6 +5025,24 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
         return False  # "因为 Rust 并不知道…指向 `x` 或 `y`", "整个 `push_cap` 方法都被优化掉了":
         # the answer explains a listing the reader does not see (round 29)
     return not (question_type in _SITUATION_TYPES and _leans_on_listing(draft.question, section))
+
+
+def _unseen_this(draft: Draft) -> bool:
+    """Whether the answer points with "this" to a thing neither it nor the question named
+    before (outside an API's section, where "this request" is the API's own): "this
+    unofficial plugin" -> True; "takes a raw pointer and must trust that this pointer is
+    valid" -> False; "this policy", "this agreement": the document itself."""
+    said = f"{draft.question} {draft.answer}"
+    start = len(draft.question) + 1
+    for match in re.finditer(r"\bthis ((?:[a-z]+ ){0,2}?)([a-z]{3,})\b", said[start:]):
+        if re.fullmatch(r"is|was|means|will|can|may|does|has|would|could|should|must|"
+                        r"agreement|policy|document|page|guide|site|website|service|terms|license|"
+                        r"statement|notice|addendum|section|case", match[2]) or \
+                match[1].strip() in ("is", "was", "means"):
+            continue  # "this is …": the sentence itself
+        if match[2] not in said[:start + match.start()].lower():
+            return True
+    return False
 
 
 def _chosen(section: Section, question_type: str, wanted: int, corpus: Corpus,
