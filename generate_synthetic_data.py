@@ -1601,6 +1601,8 @@ def _plain_subject(subject: str) -> bool:
     words = subject.lower().split()
     if words in (["you"], ["we"]):
         return True
+    if words[:1] in (["no"], ["none"]):
+        return False  # "what should be done with no further events?": no thing to ask of
     if words and re.search(r"['’](?:ll|d|re|ve|s|t)$", words[-1]):
         return False  # "you’ll need to" made "what do you’ll need to do?" / "It need to …",
         # "runtimes don’t have to" "what do runtimes don’t have to do?" (rounds 20-21)
@@ -1861,11 +1863,15 @@ class English(Language):
             return Statement("definition", term, f'what does "{term}" {ask}?',
                              f"It {verb} {definition['def']}.",
                              self.fmt("why_definition", term=term), f"{verb} {definition['def']}")
+        front = _EN_FRONT_RE.match(body)
+        scope = ""
+        if front and not set(front["front"].lower().split()) & _EN_FRONT_NOT_SCOPE:
+            scope, body = f" {front['front'][0].lower()}{front['front'][1:]}", front["rest"]
         split = _en_split_condition(body)
         condition, main = (f" {split.marker} {split.clause}", split.main) if split and \
             split.marker != "once" else ("", body)
-        return self._rule(main, condition, lower) or self._copula(main, condition, lower) or \
-            self._action(main, condition, lower)
+        return self._rule(main, scope + condition, lower) or \
+            self._copula(main, scope + condition, lower) or self._action(main, scope + condition, lower)
 
     def rule(self, text: str, lower) -> Rule | None:
         match = _EN_RULE_RE.match(text)
@@ -1896,7 +1902,7 @@ class English(Language):
         passive = verb == "be" and len(words) > 1 and (
             re.fullmatch(r"[a-z]+ed", words[1]) or words[1] in _EN_PARTICIPLES)
         never = rule.predicate.startswith("never ") and not rule.negative
-        if passive and (words[1:] == ["used"] or re.match(r"[a-z]+ing\s+(?:`|(?:the|a|an)\s)", subject)):
+        if passive and (words[1:] == ["used"] or re.match(r"[a-z]+ing\s+(?:`|(?:the|a|an|between|to|from|into|with|of)\s)", subject)):
             return None  # "what should be done with `:all_of` when …?" / "It should be used.";
             # "what must be done with using `crypto.createCipher()`?": a gerund is no thing
         if never and (passive or modal in _EN_PERIPHRASTIC):
@@ -2240,7 +2246,19 @@ _SPLICE_RE = re.compile(r";|,\s+(?:it|they|this|these|that|he|she|we|you)\s|\{|\
 _EN_CONNECTIVE_RE = re.compile(r"^(?:However|Also|Instead|Then|Next|Finally|First|Second|Likewise|"
                                r"Similarly|Otherwise|Additionally|In addition|Note that|Now|Here|"
                                r"For example|For instance|In this case|In that case|Again|Of "
-                               r"course|In practice|In general|Generally|Typically|Usually),?\s+")
+                               r"course|In practice|In general|Generally|Typically|Usually|In other "
+                               r"words|In fact|In short|In particular|In contrast|By contrast|On the "
+                               r"other hand),?\s+")
+# A phrase before the subject that says where or when the rest holds ("In function
+# signatures, you must declare …", "By default, Cargo builds …"): the question asks it at
+# its end ("what must you do in function signatures?"); one that links to the text before
+# ("In other words,", "At this point,") is no scope.
+_EN_FRONT_RE = re.compile(r"^(?P<front>(?:In|On|For|By|With|Without|Within|Inside|Outside|During|"
+                          r"After|Before|Across|Under|Per|At) [^,;:()\"“”]{2,50}),\s+(?P<rest>.+)$")
+_EN_FRONT_NOT_SCOPE = frozenset("""this that these those it its then now other contrast fact short
+particular summary turn theory practice general addition meantime end same first second last
+next previous following above below example instance reason sum case cases point way words
+we our us""".split())
 _EN_ANAPHORIC_OBJECTS = frozenset("this that these those it them so such".split())
 # Heading words too general to be the term a blank asks for.
 _EN_GENERIC = frozenset("""general additional other second third first using about overview

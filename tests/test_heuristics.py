@@ -1065,6 +1065,20 @@ def test_a_condition_on_what_you_do_is_asked():
 
 
 @pytest.mark.parametrize("text, asked", [
+    # rustbook's "Parameters": 15 facts, no pair; the phrase before the subject ended it
+    ("In function signatures, you must declare the type of each parameter.",
+     "what must you do in function signatures?"),
+    ("By default, `deps` shows all required dependencies.", "what does `deps` show by default?"),
+    ("In other words, `require()` should be preferred over `process.dlopen()`.",
+     "what should be done with `require()`?"),  # a link to the text before, no scope
+    ("No further events should be emitted after `'error'`.", None),
+])
+def test_a_phrase_before_the_subject_is_asked_at_the_end(text, asked):
+    statement = gsd.LANGUAGES["en"].statement(text, "", lambda s: s[:1].lower() + s[1:])
+    assert (statement and statement.question) == asked
+
+
+@pytest.mark.parametrize("text, asked", [
     ("You will need to use a trait object for them.", "what will you need to do?"),
     ("You might end up accumulating several tags.", None),  # no act, what may befall you
 ])
