@@ -1883,8 +1883,10 @@ class English(Language):
 
     def _rule(self, main, condition, lower):
         rule = self.rule(main, lower)
-        if not rule or not _whole_predicate(rule.predicate) or rule.negative and condition:
+        if not rule or not _whole_predicate(rule.predicate) or rule.negative and re.search(
+                r"\b(?:if|unless|except|provided)\b", condition):
             return None  # "you will not violate this if the law requires it" is an exception
+            # ("GitHub will not disable forks when disabling a parent" is a fact of that time)
         subject, modal, verb = rule.subject, rule.modal, rule.verb
         if rule.predicate.startswith(("no longer ", "end up ")) or verb in ("likely", "probably", "possibly",
                                                                  "not", "no", "certainly") or \
@@ -1950,7 +1952,9 @@ class English(Language):
             return None
         verb, negative = match["verb"], bool(match["neg"])
         base = _EN_VERB_FORMS.get(verb) or (verb if verb in _EN_VERB_BASES and (
-            negative or _en_pronoun(match["subj"]) == "They") else None)
+            negative or _en_pronoun(match["subj"]) == "They") or negative and len(verb) > 2 and
+            not verb.endswith("ly") else None)  # after "does not" any word is a verb: "GitHub
+        # does not conduct any investigation" (not "necessarily", an adverb)
         if not base or not _whole_predicate(match["obj"]):
             return None
         subject, obj = lower(match["subj"]), match["obj"]

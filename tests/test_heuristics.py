@@ -1079,6 +1079,20 @@ def test_a_phrase_before_the_subject_is_asked_at_the_end(text, asked):
 
 
 @pytest.mark.parametrize("text, asked", [
+    # legal's forks section: after "does not" any word is a verb, and a "when" is no exception
+    ("GitHub does not conduct any independent investigation into forks.",
+     "what does GitHub not conduct?"),
+    ("GitHub will not disable forks when a user disables a parent repository.",
+     "what will GitHub not do when a user disables a parent repository?"),
+    ("You will not violate this if the law requires it.", None),  # an exception, no rule
+    ("The socket does not necessarily close at once.", None),  # an adverb, no verb
+])
+def test_a_negative_rule_or_action_is_asked(text, asked):
+    statement = gsd.LANGUAGES["en"].statement(text, "", lambda s: s)
+    assert (statement and statement.question) == asked
+
+
+@pytest.mark.parametrize("text, asked", [
     ("You will need to use a trait object for them.", "what will you need to do?"),
     ("You might end up accumulating several tags.", None),  # no act, what may befall you
 ])
