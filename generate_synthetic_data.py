@@ -573,8 +573,10 @@ _JUNK_RE = re.compile(
     r"author|last updated|文件名|(?:listing|figure|fig\.|table|示例|代码清单|清单|图|表) ?"
     r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{[%*!]|"  # "{* ../src/app.py *}", "{!x.md!}": includes
     r"^(?:(?:special|many|big) )?thanks\b|^thank you\b|^(?:特别)?感谢|^鸣谢|"
-    r"^[▸•]\s*\S|^`[^`]+`\s*:\s*`[^`]+`[.。]?$", re.IGNORECASE)  # typedoc's "▸ hydrate(`x`): `void`"
-    # signature lines and "`never` : `F`." parameter rows
+    r"^[▸•Ƭ]\s*\S|^`[^`]+`\s*:\s*`[^`]+`[.。]?$|"  # typedoc's "▸ hydrate(`x`): `void`"
+    # signature lines, "Ƭ _ActionsTree: …" aliases and "`never` : `F`." parameter rows;
+    r"^(?:`[^`]*`|[\s<>|&,:;.()\[\]{}=!?*+-])+[.。]?$", re.IGNORECASE)  # a bare type expression
+    # ("`void` | `Partial`<`PiniaCustomProperties`<…>>", "`Pick`<`SS`, …> : `never`")
 _POINTER_RE = re.compile(
     r"^(?:see|refer to|read more|learn more|more information|check out|for (?:more )?"
     r"(?:information|details|an example|examples|a (?:full|complete) list)\b[^.]*\bsee)\b"
@@ -1896,8 +1898,10 @@ class English(Language):
             # "what can Homebrew not do?" has as many answers as the text has (rounds 34, 42)
         if verb in ("exist", "exists", "occur", "occurs", "happen", "happens", "apply"):
             return None  # "what will a default handle scope do?" / "It will exist" (round 22)
-        if rule.predicate.startswith("be able to "):
-            verb = "do"  # "may be able to grant" asks "what may X do?"
+        able = rule.predicate.startswith("be able to ")
+        if able:
+            verb = "do"  # "may be able to grant" asks "what may X do?"; "will be able to"
+            # asks "what will you be able to do?", since "what will you do?" asks for an act
         pronoun, neg = _en_pronoun(subject), " not" if rule.negative else ""
         words = rule.predicate.split()
         words = words[1:] if words and words[0] != verb else words  # "later be read"
@@ -1918,7 +1922,8 @@ class English(Language):
                 return None  # "what can be done with X?", "what can X be?" rarely fit the text
             ask = "can" if modal == "cannot" else modal
             asked = verb if verb in _EN_ASKED_VERBS else "need to do" if words[:2] == ["need", "to"] \
-                else "do"  # "what will you need to do …?" / "You will need to use a trait object"
+                else "be able to do" if able and modal in ("will", "would") else "do"
+            # "what will you need to do …?" / "You will need to use a trait object"
             what = "be done with " + subject if passive else \
                 f"{subject}{' never' if never else neg} {asked}"
             # "what must you never do?" / "You must never pay …", not "what must you do?" (round 45);
@@ -1937,7 +1942,7 @@ class English(Language):
         subject, be, complement = lower(match["subj"]), match["be"], match["comp"]
         if not _whole_predicate(complement) or complement.split()[0] not in ("a", "an", "the") \
                 or len(complement.split()) < 3 or re.match(r"a (?:bit|little)\b", complement) or \
-                re.match(r"(?:a|the) (?:term|word|name|phrase)\b", complement):
+                re.match(r"(?:a|the) (?:term|word|name|phrase|known)\b", complement):
             # "It is a bit different, as …": a comparison with something unsaid (round 34);
             # "Newtype is a term that originates from Haskell": where the word comes from,
             # not what the thing is (round 40)
@@ -3112,7 +3117,8 @@ def _language(section: Section) -> Language:
 _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She|Its|Their|"
                               r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
                               r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
-                              r"Finally)\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
+                              r"Finally|Which|As for|Not(?! (?:all|every|only|just|everyone|"
+                              r"everything|any)\b))\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
                               r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|前者|后者|不像|"  # "既然是分析，…": what is?
                               r"不是(?!所有|每|任何|只有)|"  # "不是你的路径操作函数的参数，…": whose?
                               # what the listing's compiler error or output says (round 39)
@@ -3495,8 +3501,29 @@ def _asked_table(table: Table, section: Section) -> bool:
     section shows: "how does "Spot" differ from "Felix"?" teaches nothing, Hugo's docs)."""
     listing = " ".join(code.code for code in section.codes)
     rows = [row[0] for row in table.rows if row and row[0]]
+    header = [h.strip().lower() for h in table.header]
+    if len(header) > 1 and all(h.endswith("s") for h in header) and all(
+            re.fullmatch(r"`[^`]+`", cell) for n in range(len(header)) for cell in _column(table, n)):
+        return False  # "Methods | Functions | Shortcodes": lists side by side, no rows (Hugo)
     return _row_labels(table) and not (listing and len(rows) >= 2 and all(
         "`" not in label and _bare(label) in listing for label in rows))  # `names` are an API's
+
+
+def _column(table: Table, n: int) -> list[str]:
+    return [row[n].strip() for row in table.rows if len(row) > n and row[n].strip()]
+
+
+def _example_column(table: Table, n: int, section: Section) -> bool:
+    """Whether a column holds what an example's input gives, the input not in the table, or
+    the example's input itself: "Format string: `Monday`; Result: `Friday`" under
+    "Examples", "Deutsch: 512,50 %" (Hugo's docs), "`patch` | Input: `1.2.3-a45,ccdd88`"
+    (brew). "Fewer than two arguments: Error" is a rule, and stays."""
+    name, cells = table.header[n].strip().lower(), _column(table, n)
+    if name in ("result", "results", "output", "rendered", "renders", "displays", "returns",
+                "input", "example", "examples", "sample"):
+        return bool(re.search(r"(?i)example|locali[sz]", section.heading)) or \
+            any(re.search(r"\d", cell) for cell in cells)
+    return name == "value" and bool(cells) and all(re.fullmatch(r"[\d\s.,%:/+-]+", c) for c in cells)
 
 
 def _opens_a_thought(sentence: str) -> bool:
@@ -3559,8 +3586,9 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     if any(re.match(r"^(?:让我们|我们来|下面|接下来|Let's|Let us|Here are|The following)", s)
            for s in sentences) or _has_subsections(section, corpus) or _a_chunk(section, corpus):
         return []  # "让我们看下几个最重要的群体", a preface: the content is in the subsections
-    if any(_SUMMARY_UNSEEN_RE.search(s) for s in sentences):
-        return []  # "the five superpowers just discussed", "上例中的 map": text the reader lacks
+    if any(_SUMMARY_UNSEEN_RE.search(s) for s in sentences) or len(set(sentences)) < len(sentences):
+        return []  # "the five superpowers just discussed", "上例中的 map": text the reader lacks;
+        # "仅供内部使用。仅供内部使用。": a generated page that says one thing twice (Pinia)
     kept = [s if s[-1] in ".!?。！？" else s + lang.end  # "Type: string" ran into the next one
             for s in sentences if not _SUMMARY_ASIDE_RE.match(s)]
     answer = ("" if lang.code == "zh" else " ").join(kept)
@@ -3601,6 +3629,8 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
     for table in (t for t in section.tables if _asked_table(t, section)):
         for row in table.rows:
             for column in range(1, min(len(row), len(table.header))):
+                if _example_column(table, column, section):
+                    continue
                 if row[column] and row[0] and not re.fullmatch(  # ":heavy_check_mark:" is a ✔
                         r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否|:[a-z0-9_+-]+:", row[column].strip()) and \
                         not (re.fullmatch(r"[A-Z]{2,6}\d*", row[column].strip()) and re.search(
@@ -4630,9 +4660,14 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum() and
                     not _marked_here(term, text, section)):
             continue  # part of a longer word (emphasis marks where a Chinese term starts)
-        if term.startswith("`") and (len(term.split()) > 5 or re.search(r";|^`let\s|://", term)):
+        if at == 0 and re.match(r"\s*[:：]", text[len(term):]):
+            continue  # "___：你可以…" / 注意: the label of a note, no term of it
+        if term.startswith("`") and (len(term.split()) > 5 or re.search(r";|^`let\s|://", term) or
+                                     listing and re.search(r"\([\"']", term)):
             continue  # "`let Point { x: x, y: y } = p;`": a statement of the listing, no term;
-            # an example URL ("`https://user-controlled-website.com/`", round 33)
+            # an example URL ("`https://user-controlled-website.com/`", round 33); beside a
+            # listing, a call of the example with its literal ("`open("./somefile.txt")`",
+            # FastAPI; Node's "`process.on('error')`" is the API's own)
         if not term.startswith("`") and text[at - 1:at] == "`" == text[at + len(term):][:1]:
             continue  # a heading word that is a whole code span: "`___`e" for "`formula`e"
         if term.startswith("`") and "`" in (text[at - 1:at], text[at + len(term):][:1]):
@@ -4727,7 +4762,8 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
     """ "In the table in "Fines", "Riding on a sidewalk" has a "Fine" of 75 CAD": true, or
     false with the value of the next row."""
     drafts, turn = [], int(stable_id(section.key), 16) % 2 == 0
-    for table in (t for t in section.tables if _asked_table(t, section)):
+    for table in (t for t in section.tables if _asked_table(t, section) and
+                  not (len(t.header) > 1 and _example_column(t, 1, section))):
         for n, row in enumerate(table.rows):
             other = table.rows[(n + 1) % len(table.rows)]
             if len(table.rows) < 2 or len(row) < 2 or not row[0] or not row[1] or \
@@ -4913,7 +4949,7 @@ _ZH_BARE_COUNT_RE = re.compile(r"(?<![第\d])[两二三]个(?=[放都也就]|在
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing|did) (?:so|that)\b|"
-    r"\buncomment|^(?!.*\band\b).*\bboth\b|"  # "if you do that", "suppose you have installed
+    r"两者|二者|\buncomment|^(?!.*\band\b).*\bboth\b|\bthe differences?\b(?! (?:between|from))|"  # "if you do that", "suppose you have installed
     # both", "if you uncomment the last `println!`": what the text before did or named
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
     r"(?<![尤极与])其(?![他它中实余次])|它|上述|以上|以下|如下|如上|我(?!们)|我们|本(?:例|节|章|示例)|"
@@ -5019,9 +5055,12 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
         return False  # "函数体以 ___ 函数开头": which function? the one in the listing
     if question_type != "contextual_ambiguity" and not self_contained(draft.question, section):
         return False
-    if re.search(r"\b(?:these|those)\b(?!\s+[a-z]{3,}(?<!ing)\b)|这些(?=[，。、]|$)|\bthis `",
-                 draft.answer):
-        return False  # "decide which of these to use", "compatible with this `return`": which?
+    if re.search(r"\b(?:these|those)\b(?!\s+[a-z]{3,}(?<!ing)\b)|这些(?=[，。、]|$)|\bthis `|"
+                 r"\b(?:of|all) (?:these|those)\b", draft.answer):
+        return False  # "decide which of these to use", "compatible with this `return`", "see
+        # many of those processes running": which?
+    if re.search(r"\bsee (?:this|these|here)\b(?! (?:section|chapter|page|guide)\b)", draft.answer):
+        return False  # "Undefined execution order of imports, see this comment": a link's text
     if question_type not in _WHOLE_TEXT_TYPES and not heading_entity(section.heading) and \
             not section.heading.endswith(("?", "？")) and _unseen_this(draft):
         return False  # "You can instead give this unofficial plugin a try.": which plugin? (A

@@ -434,6 +434,7 @@ def test_a_how_to_heading_is_the_goal_only_of_a_list_or_code_that_serves_it():
     "what can you return if you do that?",  # FastAPI's RedirectResponse
     "suppose you have installed both. What will Hugo do?",  # both of which? (css.Sass)
     "what will Rust do if you uncomment the last `println!`?",  # the listing's (rustbook)
+    "suppose you want to dive deeper into the differences. What should you do?",  # Pinia
 ])
 def test_questions_pointing_at_unseen_text_are_not_self_contained(question):
     docs, _ = corpus_of("# Java\nSet `JAVA_HOME` for a shell.\n")
@@ -1095,6 +1096,8 @@ def test_a_negative_rule_or_action_is_asked(text, asked):
 @pytest.mark.parametrize("text, asked", [
     ("You will need to use a trait object for them.", "what will you need to do?"),
     ("You might end up accumulating several tags.", None),  # no act, what may befall you
+    ("You will be able to authenticate with the acquired credentials.",
+     "what will you be able to do?"),  # not "what will you do?" (FastAPI)
 ])
 def test_what_you_will_need_to_do_is_asked_as_such(text, asked):
     statement = gsd.LANGUAGES["en"].statement(text, "", lambda s: s[:1].lower() + s[1:])
@@ -1104,6 +1107,7 @@ def test_what_you_will_need_to_do_is_asked_as_such(text, asked):
 @pytest.mark.parametrize("answer, unseen", [
     ("You can instead give this unofficial plugin a try.", True),  # Pinia, Vue CLI
     ("You can read more about it in the advanced guide.", True),  # a pointer (FastAPI)
+    ("You will be able to see many of those processes running.", True),
     ("It takes a raw pointer and must trust that this pointer is valid.", False),
     ("You must accept this Agreement before you use it.", False),  # the document itself
 ])
@@ -2855,3 +2859,76 @@ def test_a_gloss_beside_the_blank_gives_it_away():
 def test_as_shown_above_leans_on_what_the_reader_does_not_see():
     assert fact_texts("# Config\n## Services\nServices are configured per site.\nYou must capitalize "
                       "each identifier as shown above.\n") == ["Services are configured per site."]
+
+
+# Readings at 456b8b7 of FastAPI's, Hugo's and Pinia's docs (seeds 10718-11021)
+
+@pytest.mark.parametrize("line", [
+    "`void` | `Partial`<`PiniaCustomProperties`<`string`, `StateTree`>>",  # a return type
+    "Ƭ _ActionsTree: `Record`<`string`, `_Method`>",  # typedoc's type alias line
+])
+def test_a_bare_type_expression_is_no_fact(line):
+    assert gsd.is_junk(line)
+    assert not gsd.is_junk("The `state` option is a function that returns the initial state.")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Not the class itself (which is already a callable), but an instance of that class.",
+    "Which is not bad for just doing `pip install --upgrade fastapi pydantic`.",
+    "As for example, the `price` key inside a JSON body would be validated.",
+])
+def test_a_fragment_that_leans_on_the_sentence_before_gets_no_blank(sentence):
+    text = f"# Dependencies\nDependencies can be classes or functions.\n{sentence}\n"
+    assert not [d for d in drafts_of("true_false_fill_blank", text) if d.question.endswith(
+        sentence[-12:])]
+    assert gsd._DEPENDENT_START.match(sentence)
+    assert not gsd._DEPENDENT_START.match("Not all tests run in parallel.")
+
+
+def test_a_notes_label_and_an_examples_call_are_not_blanked():
+    label = "# 安装\n注意：请确保把 `\"fastapi[standard]\"` 用引号包起来，以保证在所有终端中都能正常工作。\n"
+    assert not [d for d in drafts_of("true_false_fill_blank", label) if d.answer == "注意"]
+    call = ("# Context Managers\nUnderneath, the `open(\"./somefile.txt\")` creates an object "
+            "that is called a context manager.\n\n```python\nwith open(\"./somefile.txt\") as f:\n"
+            "    contents = f.read()\n```\n")
+    assert not [d for d in drafts_of("true_false_fill_blank", call) if "open(" in d.answer]
+
+
+def test_both_in_chinese_points_back():
+    docs, _ = corpus_of("# 定义 Store\nStore 有两种写法，一种是选项式，另一种是组合式。\n")
+    assert not gsd.self_contained("如果你想深入了解两者之间的区别，应该怎么做？", docs[0].sections[0])
+
+
+def test_a_typo_known_as_is_no_copula():
+    # "A section within a section is a known as a nested section" -> "It is a known as …"
+    assert gsd.LANGUAGES["en"].statement("A section within a section is a known as a nested "
+                                         "section.", "", str.lower) is None
+
+
+def test_a_links_text_in_an_answer_is_not_asked():
+    docs, _ = corpus_of("# Known Issues\nThere are two main cases.\n")
+    draft = gsd.Draft("In the section \"Known Issues\" of \"js.Batch\", what are the main cases?",
+                      "Undefined execution order of imports, see this comment.", ("a", "b", "c"))
+    assert not gsd._askable(draft, docs[0].sections[0], "summarization")
+
+
+def test_an_examples_output_column_is_not_asked():
+    text = ("# Format\n## Examples\nThe layout string gives the result below.\n\n"
+            "| Format string | Result |\n|---|---|\n| `Monday` | `Friday` |\n| `Jan 2` | `Jan 27` |\n")
+    assert not drafts_under("factual_recall", text, "Examples")
+    rule = ("# ReplacePairs\n## Edge cases\nSome inputs fail.\n\n| Case | Result |\n|---|---|\n"
+            "| Fewer than two arguments | Error |\n| Empty slice | Returns an empty string |\n")
+    assert [d.answer for d in drafts_under("factual_recall", rule, "Edge cases")] == [
+        "Error", "Returns an empty string."]
+
+
+def test_lists_set_side_by_side_are_no_table_rows():
+    text = ("# Path\n## Finding pages\nThese find a page.\n\n| Methods | Functions | Shortcodes |\n"
+            "|---|---|---|\n| `Page.GetPage` | `urls.RelRef` | `relref` |\n"
+            "| `Site.GetPage` | `urls.Ref` | `ref` |\n")
+    assert not drafts_under("factual_recall", text, "Finding pages")
+
+
+def test_a_section_that_says_one_thing_twice_gets_no_summary():
+    text = "# 模块\n## _ActionsTree\n行动的对象的类型。仅供内部使用。仅供内部使用。\n"
+    assert not drafts_under("section_summary", text, "_ActionsTree")
