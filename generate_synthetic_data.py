@@ -1081,6 +1081,11 @@ def _chunk_units(units: list[_Unit], text: str, offsets: list[int],
     return [chunk for chunk in chunks if chunk]
 
 
+# GitHub's emoji shortcodes that stand for a whole table cell's yes or no.
+_CELL_EMOJI = {":heavy_check_mark:": "✔", ":white_check_mark:": "✅", ":x:": "✘",
+               ":heavy_multiplication_x:": "✘", ":no_entry:": "⛔", ":warning:": "⚠"}
+
+
 class _SectionBuilder:
     """Collects the facts and structures of one section's units, in order."""
 
@@ -1168,7 +1173,8 @@ class _SectionBuilder:
             if token.type == "tr_open":
                 rows.append([])
             elif token.type == "inline" and rows:
-                rows[-1].append(_inline_text(token))
+                cell = _inline_text(token)
+                rows[-1].append(_CELL_EMOJI.get(cell.strip(), cell))
         if len(rows) < 2:
             return
         table = Table(tuple(rows[0]), tuple(tuple(r) for r in rows[1:] if any(r)))

@@ -312,3 +312,10 @@ def test_a_table_inside_a_list_item_is_a_table_not_words_of_the_item():
     section = gsd.parse_document(text, "p.md", 1500).sections[0]
     assert [t.header for t in section.tables] == [("Value", "Example")]
     assert section.lists[0].items == ("hint: The content hint of an image.",)
+
+
+def test_an_emoji_shortcode_cell_is_its_sign():
+    # ":heavy_check_mark:" in answers read as markup to the readers of Hugo's and Pinia's docs
+    section = parse("# Support\nWhat each platform has.\n\n| Feature | Linux | Windows |\n"
+                    "|---|---|---|\n| Watch | :heavy_check_mark: | :x: |\n").sections[0]
+    assert section.tables[0].rows == (("Watch", "✔", "✘"),)
