@@ -572,7 +572,7 @@ _JUNK_RE = re.compile(
     r"^(?:stability|added in|deprecated since|source code|filename|file name|version|status|"
     r"author|last updated|文件名|(?:listing|figure|fig\.|table|示例|代码清单|清单|图|表) ?"
     r"\d[\d.\-]*)\s*[:：\-–]|\{\{|^\{[%*!]|"  # "{* ../src/app.py *}", "{!x.md!}": includes
-    r"^(?:(?:special|many|big) )?thanks\b|^thank you\b|^(?:特别)?感谢|^鸣谢|"
+    r"^(?:(?:special|many|big) )?thanks\b|^thank you\b|^(?:特别)?感谢|^鸣谢|^(?:TODO|FIXME|XXX)\b|"
     r"^[▸•Ƭ]\s*\S|^`[^`]+`\s*:\s*`[^`]+`[.。]?$|"  # typedoc's "▸ hydrate(`x`): `void`"
     # signature lines, "Ƭ _ActionsTree: …" aliases and "`never` : `F`." parameter rows;
     r"^(?:`[^`]*`|[\s<>|&,:;.()\[\]{}=!?*+-])+[.。]?$", re.IGNORECASE)  # a bare type expression
@@ -3125,7 +3125,9 @@ _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She
                               r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
                               r"Finally|Which|As for|Not(?! (?:all|every|only|just|everyone|"
                               r"everything|any)\b))\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
-                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|前者|后者|不像|"  # "既然是分析，…": what is?
+                              r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|前者|后者|不像|"
+                              r"而(?!且)|同样|另外|还(?:要|需要|可以)|"  # "而 `x` 会保持默认值 `50`",
+                              # "还要确保更新你的 … 包": the sentence before says what else (FastAPI)  # "既然是分析，…": what is?
                               r"不是(?!所有|每|任何|只有)|"  # "不是你的路径操作函数的参数，…": whose?
                               # what the listing's compiler error or output says (round 39)
                               r"(?:该|这个)?(?:错误|报错|编译错误|错误信息|报错信息|输出|运行结果)(?:表明|说明|显示|告诉|提示)|"
@@ -3592,7 +3594,7 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     if any(re.match(r"^(?:让我们|我们来|下面|接下来|Let's|Let us|Here are|The following)", s)
            for s in sentences) or _has_subsections(section, corpus) or _a_chunk(section, corpus):
         return []  # "让我们看下几个最重要的群体", a preface: the content is in the subsections
-    if any(_SUMMARY_UNSEEN_RE.search(s) for s in sentences) or len(set(sentences)) < len(sentences):
+    if any(_SUMMARY_UNSEEN_RE.search(s) for s in sentences) or len({_strip_end(s) for s in sentences}) < len(sentences):
         return []  # "the five superpowers just discussed", "上例中的 map": text the reader lacks;
         # "仅供内部使用。仅供内部使用。": a generated page that says one thing twice (Pinia)
     kept = [s if s[-1] in ".!?。！？" else s + lang.end  # "Type: string" ran into the next one
@@ -4641,8 +4643,23 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
     title = set(_word_bag(section.doc_title))
     if len(text.split()) < 6 and lang.code == "en":
         return None
+    if _EXAMPLE_RE.match(text) or re.search(r"(?i)\blet['’]s say\b|\bsay you\b", text):
+        return None  # "For example, let's say you are using version ___": the example's value
+    entity = heading_entity(section.heading)
+    implicit = lang.code == "en" and bool(_EN_IMPLICIT_RE.match(text)) and \
+        _EN_IMPLICIT_RE.match(text)["verb"].lower() in _EN_VERB_FORMS
+    if implicit and not entity:
+        return None  # "Takes some data and returns an ___ encoded response.": what does?
+    doc = f"{lang.title(section)}, {entity}" if implicit else lang.title(section)
     for term in lang.blank_terms(text, section, defined):
         at = text.lower().find(term.lower())
+        if implicit and _bare(term).strip("`") in entity:
+            continue  # the frame names the API, the blank would too
+        if re.fullmatch(r"`?[^\w\s`]{1,3}`?", term) and re.search(
+                r"(?i)(?:冒号|逗号|分号|句号|点号|星号|井号|斜杠|括号|colon|comma|semicolon|period|dot|"
+                r"asterisk|hash|slash|brace|bracket|parenthes[ie]s|pipe|ampersand|tilde|caret)\s*$",
+                text[:at]):
+            continue  # "是否使用冒号 ___ 等符号" / `:`: a sign the word before it names
         if at < 0 or text.lower().count(term.lower()) != 1 or len(term) > 60 or \
                 set(_word_bag(term)) & title or term.strip("`").lower() in section.doc_title.lower() \
                 or any(_same_stem(word, known) for word in _word_bag(term) for known in title):
@@ -4692,7 +4709,10 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                                        _in_listing(NUMBER_RE.findall(term), section)):
             continue  # "数组中的 ___元素": the array of an example the reader does not see;
             # "想象一下一个有 ___的列表", "数组中的 5 个元素" of the listing's array (round 30)
-        return Draft(lang.fmt("q_blank", doc=lang.title(section), sentence=blanked),
+        if lang.code == "zh" and len(CJK_RE.findall(blanked)) + 2 * blanked.count("`") // 2 < 8:
+            continue  # "请使用 ___ 代替", "还可以使用 ___": too little said to know what fits (a
+            # name in code counts for two characters: "___ 是直接继承自 `Body` 的类" says enough)
+        return Draft(lang.fmt("q_blank", doc=doc, sentence=blanked),
                      text[at:at + len(term)],
                      lang.steps(section, section.heading, text, lang.fmt(
                          "why_blank_heading", heading=section.heading) if kind == "blank_heading"
