@@ -4222,6 +4222,10 @@ def _list_refused(block: ListBlock) -> bool:
     if any(re.match(r"(?:This|That|These|Those|It|They|Both)\b|(?:[^，,：:]{0,8}[，,]\s*)?"
                     r"(?:它|这|那(?!么|样)|该|此|其)", item) for item in block.items):
         return True  # "从表面来看，它们带来的…损耗都不大": the items point at text before the list
+    if re.search(r"(?i)\b(?:consider(?:ing)?|take|see|look at) the following example|"
+                 r"^(?:for example|for instance|e\.g\.)|以下面的例子|如下例|例如[:：]", block.lead_in):
+        return True  # "Considering the following example: `/content/about-us.en.md`; …": the
+        # items are an example's data, no list of facts (Hugo's docs)
     if re.match(r"(?:Try|Experiment|Play)\b|试着|尝试", block.lead_in) or sum(bool(re.search(
             r"\bthe (?:first |second |last |outer |inner |two )?(?:loops?|async blocks?|blocks?|"
             r"closures?|variables?|listing|example|program)\b", item)) for item in block.items) * 2 > \
@@ -4975,6 +4979,8 @@ _ZH_BARE_COUNT_RE = re.compile(r"(?<![第\d])[两二三]个(?=[放都也就]|在
 _UNRESOLVED_RE = re.compile(
     r"\b(?:[Tt]his|[Tt]hese|[Tt]hose|[Ss]uch)\s+[a-z]+|\b(?:we|our|us|it|they|them|here|there|"
     r"above|below|aforementioned|former|latter|still)\b(?!-)|\b(?:do|doing|did) (?:so|that)\b|"
+    r"\bthat (?:form|way|one|kind|type|approach|method|version|option|value|file|setting|"
+    r"behaviou?r|feature|syntax|pattern|format|command|function|step)\b(?! (?:of|which|that|you|is|are)\b)|"
     r"两者|二者|\buncomment|^(?!.*\band\b).*\bboth\b|\bthe differences?\b(?! (?:between|from))|"  # "if you do that", "suppose you have installed
     # both", "if you uncomment the last `println!`": what the text before did or named
     r"(?:^|[Ss]uppose |\bif |\bwhen |, )its\b|\b(?:[Tt]hat|the same) (?:way|case|manner)\b|这|那(?!么|样)|(?<![因如彼])此(?!外)|(?<![应活本])该|"
@@ -5115,20 +5121,22 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
 
 
 def _unseen_this(draft: Draft) -> bool:
-    """Whether the answer points with "this" to a thing neither it nor the question named
-    before (outside an API's section, where "this request" is the API's own): "this
-    unofficial plugin" -> True; "takes a raw pointer and must trust that this pointer is
-    valid" -> False; "this policy", "this agreement": the document itself."""
+    """Whether the answer points with "this", "these" or "those" to a thing neither it nor the
+    question named before (outside an API's section, where "this request" is the API's
+    own): "this unofficial plugin", "trust those forwarded headers" -> True; "takes a raw
+    pointer and must trust that this pointer is valid" -> False; "this policy", "this
+    agreement": the document itself."""
     said = f"{draft.question} {draft.answer}"
     start = len(draft.question) + 1
-    for match in re.finditer(r"\bthis ((?:[a-z]+ ){0,2}?)([a-z]{3,})\b", said[start:]):
-        if re.fullmatch(r"is|was|means|will|can|may|does|has|would|could|should|must|"
+    for match in re.finditer(r"\b(?:this|these|those) ((?:[a-z]+ ){0,2}?)([a-z]{3,})\b", said[start:]):
+        if re.fullmatch(r"is|was|are|were|means|will|can|may|does|has|have|would|could|should|must|"
+                        r"that|which|who|created|made|used|listed|described|"
                         r"agreement|policy|document|page|guide|site|website|service|terms|license|"
                         r"statement|notice|addendum|section|case", match[2]) or \
-                match[1].strip() in ("is", "was", "means"):
-            continue  # "this is …": the sentence itself
-        if match[2] not in said[:start + match.start()].lower():
-            return True
+                match[1].strip() in ("is", "was", "are", "means"):
+            continue  # "this is …": the sentence itself; "those that …" says which
+        if match[2][:4] not in said[:start + match.start()].lower():
+            return True  # ("those bytes" after "decodes a string into bytes" was named)
     return False
 
 

@@ -435,6 +435,7 @@ def test_a_how_to_heading_is_the_goal_only_of_a_list_or_code_that_serves_it():
     "suppose you have installed both. What will Hugo do?",  # both of which? (css.Sass)
     "what will Rust do if you uncomment the last `println!`?",  # the listing's (rustbook)
     "suppose you want to dive deeper into the differences. What should you do?",  # Pinia
+    "suppose upstream provides that form. What should you do?",  # brew, "Stable releases"
 ])
 def test_questions_pointing_at_unseen_text_are_not_self_contained(question):
     docs, _ = corpus_of("# Java\nSet `JAVA_HOME` for a shell.\n")
@@ -1108,6 +1109,8 @@ def test_what_you_will_need_to_do_is_asked_as_such(text, asked):
     ("You can instead give this unofficial plugin a try.", True),  # Pinia, Vue CLI
     ("You can read more about it in the advanced guide.", True),  # a pointer (FastAPI)
     ("You will be able to see many of those processes running.", True),
+    ("You can use the CLI option to trust those proxy headers.", True),  # FastAPI, About HTTPS
+    ("It decodes a string into bytes, and encodes those bytes into text.", False),  # named
     ("It takes a raw pointer and must trust that this pointer is valid.", False),
     ("You must accept this Agreement before you use it.", False),  # the document itself
 ])
@@ -2963,3 +2966,9 @@ def test_a_sentence_without_its_subject_is_framed_by_its_api_or_not_blanked():
              "`application/json` encoded response.\n")
     assert not [d for d in drafts_under("true_false_fill_blank", plain, "Available responses")
                 if "___" in d.question]
+
+
+def test_a_list_that_is_an_examples_data_is_not_asked():
+    text = ("# Multilingual mode\n## Bypassing default linking\nConsidering the following example:\n\n"
+            "- `/content/about-us.en.md`\n- `/content/om.nn.md`\n- `/content/a-propos.fr.md`\n")
+    assert not drafts_under("summarization", text, "Bypassing default linking")
