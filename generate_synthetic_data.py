@@ -2132,7 +2132,8 @@ class English(Language):
         unit = match["unit"].lower()
         return unit not in STOPWORDS and before[0].lower().strip("(") not in _EN_REFERENCE_WORDS \
             and not re.match(r"\d", text[match.end():match.end() + 1]) and \
-            not re.search(r"[-:]$", before[0]) and len(unit) <= 12
+            not re.search(r"[-:]$", before[0]) and len(unit) <= 12 and \
+            not (re.search(r"(?:ed|ing)$", unit) and "." in match["number"])  # "3.6 reached": a version
 
     def limit(self, text):
         if _en_split_condition(text) or len(NUMBER_RE.findall(text)) != 1 or len(text.split()) > 25:
@@ -2247,7 +2248,8 @@ class English(Language):
         phrases = [" ".join(words[i:i + 2]) for i in range(len(words) - 1)
                    if not {w.lower() for w in words[i:i + 2]} & STOPWORDS]
         phrases += [w for w in words if len(w) >= 6 and w.lower() not in STOPWORDS | _EN_GENERIC
-                    and not w.lower().endswith("ly")]
+                    and not re.search(r"(?:ly|able|ible|ous|ful|less|ive)$", w.lower())]
+        # ("most of the ___ responses" / "available": an adjective, and many fit; FastAPI)
         terms += [p for p in phrases if p.lower() in lowered and
                   whole_word(p, re.I).search(text)]
         return terms
@@ -3123,10 +3125,10 @@ def _language(section: Section) -> Language:
 _DEPENDENT_START = re.compile(r"^(?:(?:This|These|That|Those|It|They|Such|He|She|Its|Their|"
                               r"Here|There|Both|Each of these|Therefore|Thus|Hence|Consequently|"
                               r"Otherwise|Instead|In that case|In this case|Then|Next|Now|Consider|"
-                              r"Finally|Which|As for|Not(?! (?:all|every|only|just|everyone|"
+                              r"Finally|Which|As for|So(?! (?:far|long as|that)\b)|Not(?! (?:all|every|only|just|everyone|"
                               r"everything|any)\b))\b|[a-z]|[:;,.)\]—–-]|这|它|此|该|其|上述|以上|因此|所以|否则|"
                               r"接着|然后|接下来|现在|下面|考虑|最后|答案是|既然|前者|后者|不像|"
-                              r"而(?!且)|同样|另外|还(?:要|需要|可以)|"  # "而 `x` 会保持默认值 `50`",
+                              r"而(?!且)|同样|另外|还(?:要|需要|可以)|或者说|"  # "而 `x` 会保持默认值 `50`",
                               # "还要确保更新你的 … 包": the sentence before says what else (FastAPI)  # "既然是分析，…": what is?
                               r"不是(?!所有|每|任何|只有)|"  # "不是你的路径操作函数的参数，…": whose?
                               # what the listing's compiler error or output says (round 39)
@@ -3338,6 +3340,11 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
     if statement.kind == "copula" and section.heading.endswith(("?", "？")):
         return None  # "什么是组合式 API？" heads a section whose whole body answers it: one
         # sentence ("它是 Vue 3 的内置功能") is not the answer (graded round 15)
+    if statement.kind == "copula" and re.fullmatch(r"`[a-z][a-z0-9]*(?:_[a-z0-9]+)+`", statement.subject) \
+            and not heading_entity(section.heading) and statement.subject not in \
+            " ".join((*section.heading_path, section.doc_title)):
+        return None  # "what is `user_in`?" / "It is a Pydantic model of class `UserIn`": a
+        # variable of the example, which headings name only inside its code (FastAPI's docs)
     if statement.kind == "copula":
         return question if _names_a_topic(statement.subject, section) else None
     if statement.kind == "action" or statement.rule and not conditional and \
@@ -4222,6 +4229,8 @@ def _list_refused(block: ListBlock) -> bool:
     if any(re.match(r"(?:This|That|These|Those|It|They|Both)\b|(?:[^，,：:]{0,8}[，,]\s*)?"
                     r"(?:它|这|那(?!么|样)|该|此|其)", item) for item in block.items):
         return True  # "从表面来看，它们带来的…损耗都不大": the items point at text before the list
+    if re.search(r"(?i)\b(?:this|that) means\b|\bin the example\b", block.lead_in):
+        return True  # "In the Example folder structure below, this means that:" (Hugo's docs)
     if re.search(r"(?i)\b(?:consider(?:ing)?|take|see|look at) the following example|"
                  r"^(?:for example|for instance|e\.g\.)|以下面的例子|如下例|例如[:：]", block.lead_in):
         return True  # "Considering the following example: `/content/about-us.en.md`; …": the

@@ -2972,3 +2972,42 @@ def test_a_list_that_is_an_examples_data_is_not_asked():
     text = ("# Multilingual mode\n## Bypassing default linking\nConsidering the following example:\n\n"
             "- `/content/about-us.en.md`\n- `/content/om.nn.md`\n- `/content/a-propos.fr.md`\n")
     assert not drafts_under("summarization", text, "Bypassing default linking")
+
+
+# Readings at 83bfd77 (round 53, FastAPI G, Hugo and Pinia G)
+
+def test_an_examples_variable_is_not_asked_what_it_is():
+    text = ("# Extra Models\n## About `**user_in.model_dump()`\n`user_in` is a Pydantic model of "
+            "class `UserIn` with the user's data.\n")
+    assert not [d for d in drafts_under("fact_based", text, "About `**user_in.model_dump()`")
+                if "`user_in`" in d.question]
+    api = "# Settings\n## `max_connections`\n`max_connections` is the largest number of open sockets.\n"
+    assert [d for d in drafts_under("fact_based", api, "`max_connections`")
+            if "`max_connections`" in d.question]
+
+
+@pytest.mark.parametrize("sentence", [
+    "So, you import `Query`, which is a function.",  # which one? the sentence before says
+    "或者说，导入并使用你需要的代码，而不需要它们。",
+])
+def test_so_and_its_chinese_kin_lean_back(sentence):
+    assert gsd._DEPENDENT_START.match(sentence)
+    assert not gsd._DEPENDENT_START.match("So far, the parser reads one file.")
+
+
+def test_an_adjective_of_the_heading_or_a_version_is_no_blank():
+    text = ("# Custom Response\n## Available responses\nBut most of the available responses come "
+            "directly from the Starlette toolkit.\n")
+    assert not [d for d in drafts_under("true_false_fill_blank", text, "Available responses")
+                if d.answer == "available"]
+    version = "# Release Notes\nPython 3.6 reached the end-of-life and is no longer supported.\n"
+    assert not [d for d in drafts_of("true_false_fill_blank", version) if "reached" in d.answer]
+
+
+def test_a_list_whose_lead_in_says_this_means_is_not_asked():
+    text = ("# Templates\n## Lookup order\nA template in a folder that matches a page path "
+            "more closely is better. In the Example folder structure below, this means that:\n\n"
+            "- `layouts/docs/api/render-link.html` will be used to render links of `/docs/api`.\n"
+            "- `layouts/docs/baseof.html` will be used as the base template for `/docs`.\n"
+            "- `layouts/tags/term.html` will be used for all terms of the `tags` taxonomy.\n")
+    assert not drafts_under("summarization", text, "Lookup order")
