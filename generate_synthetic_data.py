@@ -4656,8 +4656,10 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
     title = set(_word_bag(section.doc_title))
     if len(text.split()) < 6 and lang.code == "en":
         return None
-    if _EXAMPLE_RE.match(text) or re.search(r"(?i)\blet['’]s say\b|\bsay you\b", text):
-        return None  # "For example, let's say you are using version ___": the example's value
+    if _EXAMPLE_RE.match(text) or re.search(r"(?i)\blet['’]s say\b|\bsay you\b", text) or \
+            re.search("[\U0001F300-\U0001FAFF]", text):
+        return None  # "For example, let's say you are using version ___": the example's value;
+        # "… while you wait for the ___ 🍔": an emoji marks a story or a joke, no fact to test
     entity = heading_entity(section.heading)
     implicit = lang.code == "en" and bool(_EN_IMPLICIT_RE.match(text)) and \
         _EN_IMPLICIT_RE.match(text)["verb"].lower() in _EN_VERB_FORMS
@@ -4774,8 +4776,8 @@ def _a_claim(text: str, section: Section) -> bool:
 
 
 def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draft | None:
-    if not _a_claim(text, section):
-        return None
+    if not _a_claim(text, section) or re.search("[\U0001F300-\U0001FAFF]", text):
+        return None  # (an emoji marks a story or a joke, as in _blank)
     changed = lang.falsified(text)
     if not changed:
         return None  # a statement that could not be made false is not asked as true either
@@ -5100,6 +5102,8 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
                  r"\b(?:of|all) (?:these|those)\b", draft.answer):
         return False  # "decide which of these to use", "compatible with this `return`", "see
         # many of those processes running": which?
+    if re.search(r"\bany \w+ (?:you|they) (?:like|want|wish|choose|prefer)\b", draft.answer):
+        return False  # "You can use any name you like.": a name for what? (Hugo's modules)
     if re.search(r"\bsee (?:this|these|here)\b(?! (?:section|chapter|page|guide)\b)", draft.answer):
         return False  # "Undefined execution order of imports, see this comment": a link's text
     if question_type not in _WHOLE_TEXT_TYPES and not heading_entity(section.heading) and \

@@ -3011,3 +3011,16 @@ def test_a_list_whose_lead_in_says_this_means_is_not_asked():
             "- `layouts/docs/baseof.html` will be used as the base template for `/docs`.\n"
             "- `layouts/tags/term.html` will be used for all terms of the `tags` taxonomy.\n")
     assert not drafts_under("summarization", text, "Lookup order")
+
+
+def test_a_sentence_with_an_emoji_is_no_true_false_or_blank():
+    text = ("# Concurrency\nAs you sit at the table with your crush, you wait for the `burgers` "
+            "to be ready 🍔.\nThe cashier gives you the number of your turn 🔢 at once.\n")
+    assert not drafts_of("true_false_fill_blank", text)
+
+
+def test_an_answer_that_leaves_the_choice_open_is_not_asked():
+    docs, _ = corpus_of("# Use modules\nA module has a path.\n")
+    draft = gsd.Draft("suppose you do not plan to have others import your project. What can you do?",
+                      "You can use any name you like.", ("a", "b", "c"))
+    assert not gsd._askable(draft, docs[0].sections[0], "application")
