@@ -3644,8 +3644,10 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
     for table in (t for t in section.tables if _asked_table(t, section)):
         for row in table.rows:
             for column in range(1, min(len(row), len(table.header))):
-                if _example_column(table, column, section):
-                    continue
+                if _example_column(table, column, section) or \
+                        re.fullmatch(r"`?#[0-9a-fA-F]{3,8}`?", row[0].strip()):
+                    continue  # "the relative luminance for `#90725e`": a colour of the example
+                    # image, which means nothing out of its table (Hugo's docs)
                 if row[column] and row[0] and not re.fullmatch(  # ":heavy_check_mark:" is a ✔
                         r"(?i)yes|no|y|n|true|false|x|[-–—✔✓✗✘✅❌]|是|否|:[a-z0-9_+-]+:", row[column].strip()) and \
                         not (re.fullmatch(r"[A-Z]{2,6}\d*", row[column].strip()) and re.search(
@@ -4229,8 +4231,10 @@ def _list_refused(block: ListBlock) -> bool:
     if any(re.match(r"(?:This|That|These|Those|It|They|Both)\b|(?:[^，,：:]{0,8}[，,]\s*)?"
                     r"(?:它|这|那(?!么|样)|该|此|其)", item) for item in block.items):
         return True  # "从表面来看，它们带来的…损耗都不大": the items point at text before the list
-    if re.search(r"(?i)\b(?:this|that) means\b|\bin the example\b", block.lead_in):
-        return True  # "In the Example folder structure below, this means that:" (Hugo's docs)
+    if re.search(r"(?i)\b(?:this|that) means\b|\bin the example\b|^[^，,：:]{0,6}(?:这个|这段|该|此)"
+                 r"(?:函数|方法|例子|示例|代码|程序|脚本)", block.lead_in):
+        return True  # "In the Example folder structure below, this means that:" (Hugo's docs),
+        # "这个函数做了下面这些事情：": which function? (FastAPI's Chinese docs)
     if re.search(r"(?i)\b(?:consider(?:ing)?|take|see|look at) the following example|"
                  r"^(?:for example|for instance|e\.g\.)|以下面的例子|如下例|例如[:：]", block.lead_in):
         return True  # "Considering the following example: `/content/about-us.en.md`; …": the

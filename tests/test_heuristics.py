@@ -3024,3 +3024,17 @@ def test_an_answer_that_leaves_the_choice_open_is_not_asked():
     draft = gsd.Draft("suppose you do not plan to have others import your project. What can you do?",
                       "You can use any name you like.", ("a", "b", "c"))
     assert not gsd._askable(draft, docs[0].sections[0], "application")
+
+
+# Readings at 4e52233 (FastAPI H, Hugo and Pinia H, the pairs new since fc79580)
+
+def test_a_list_about_an_unnamed_function_is_not_asked():
+    text = ("# Python 类型提示简介\n## 动机\n这个函数做了下面这些事情：\n\n- 接收 `first_name` 和 `last_name`\n"
+            "- 通过 `title()` 将每个参数的第一个字母转换为大写\n- 用一个空格将它们拼接起来\n")
+    assert not drafts_under("summarization", text, "动机")
+
+
+def test_a_row_named_by_an_examples_colour_is_not_asked():
+    text = ("# Colors\n## Sorting\nThe palette of the image, sorted by luminance.\n\n"
+            "| Color | Relative luminance |\n|---|---|\n| `#768a9a` | `0.2436` |\n| `#90725e` | `0.1877` |\n")
+    assert not drafts_under("factual_recall", text, "Sorting")
