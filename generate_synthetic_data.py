@@ -2256,7 +2256,8 @@ class English(Language):
 
 
 # A second clause run on after a comma ("..., it will stop"): not one predicate to answer with.
-_SPLICE_RE = re.compile(r";|,\s+(?:it|they|this|these|that|he|she|we|you)\s|\{|\bDefault:")
+_SPLICE_RE = re.compile(r";|,\s+(?:it|they|this|these|that|he|she|we|you)(?:\s|['’](?:s|re|ll)\b)|\{|"
+                        r"\bDefault:")  # ("…, that's more intuitive": a second clause too)
 
 
 # Sentence adverbs that tie a sentence to the one before; a question leaves them out.
@@ -4661,7 +4662,7 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
     if len(text.split()) < 6 and lang.code == "en":
         return None
     if _EXAMPLE_RE.match(text) or re.search(r"(?i)\blet['’]s say\b|\bsay you\b", text) or \
-            re.search("[\U0001F300-\U0001FAFF]", text):
+            re.search(_EMOJI, text):
         return None  # "For example, let's say you are using version ___": the example's value;
         # "… while you wait for the ___ 🍔": an emoji marks a story or a joke, no fact to test
     entity = heading_entity(section.heading)
@@ -4724,6 +4725,11 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
                 any(p in blanked.lower() for p in pieces):
             continue  # the answer, or a piece of it, would stand in the question
         kind = _blank_kind(term, text, section, defined)
+        if kind == "blank_heading" and re.match(
+                r"You\b(?! (?:can|cannot|can['’]t|don['’]t|do|must|should|may|might|need|will|have|"
+                r"are|could|would|want)\b)", text):
+            continue  # "You go to the counter, get your ___ and come back" / burgers: a story
+            # told to "you", whose heading word is no term (FastAPI's "Concurrent Burgers")
         if kind == "blank_amount" and (not _anchored(blanked, section) or _EXAMPLE_RE.match(text) or
                                        _in_listing(NUMBER_RE.findall(term), section)):
             continue  # "数组中的 ___元素": the array of an example the reader does not see;
@@ -4779,8 +4785,12 @@ def _a_claim(text: str, section: Section) -> bool:
     return len(text.split()) >= 5 and _has_verb(text)
 
 
+# Pictographs and dingbats ("🍔", "✨"), but not the ✔ and ✘ of a table cell.
+_EMOJI = "[\u2600-\u2713\u2715-\u2717\u2719-\u27bf\U0001F300-\U0001FAFF]"
+
+
 def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draft | None:
-    if not _a_claim(text, section) or re.search("[\U0001F300-\U0001FAFF]", text):
+    if not _a_claim(text, section) or re.search(_EMOJI, text):
         return None  # (an emoji marks a story or a joke, as in _blank)
     changed = lang.falsified(text)
     if not changed:
@@ -5127,6 +5137,9 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
         return False  # "what happens when `c` goes out of scope?": outside an API's section
         # (`fs.open()`'s `fd`), a name that short comes from a listing, maybe the section
         # before's (graded round 20)
+    if question_type in _CONSEQUENCE_TYPES and re.search(r"[（(]例如", draft.answer):
+        return False  # "工具和编辑器会报错，提示你的函数返回的类型（例如 `dict`）与声明的类型（例如一个
+        # Pydantic 模型）不同": the consequence of the example the sentence before sets up (FastAPI)
     if question_type in _CONSEQUENCE_TYPES and re.search(
             r"(?<![与和跟同])[^，。与和跟同]{0,6}不同的|\ba different\b(?![^.]*\b(?:from|than)\b)", draft.answer):
         return False  # "会打印出一个不同的错误信息": different from what? (rounds 29, 34)
@@ -5152,8 +5165,9 @@ def _unseen_this(draft: Draft) -> bool:
                         r"statement|notice|addendum|section|case", match[2]) or \
                 match[1].strip() in ("is", "was", "are", "means"):
             continue  # "this is …": the sentence itself; "those that …" says which
-        if match[2][:4] not in said[:start + match.start()].lower():
-            return True  # ("those bytes" after "decodes a string into bytes" was named)
+        if match[2][:4] not in re.sub(r"`[^`]*`", " ", said[:start + match.start()]).lower():
+            return True  # ("those bytes" after "decodes a string into bytes" was named; a
+            # word inside code, "`--forwarded-allow-ips`", names no "forwarded headers")
     return False
 
 

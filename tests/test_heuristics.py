@@ -3038,3 +3038,33 @@ def test_a_row_named_by_an_examples_colour_is_not_asked():
     text = ("# Colors\n## Sorting\nThe palette of the image, sorted by luminance.\n\n"
             "| Color | Relative luminance |\n|---|---|\n| `#768a9a` | `0.2436` |\n| `#90725e` | `0.1877` |\n")
     assert not drafts_under("factual_recall", text, "Sorting")
+
+
+# Readings at ef82f55 (round 54, FastAPI I, Hugo and Pinia I)
+
+def test_a_second_clause_after_thats_is_no_predicate():
+    assert not gsd._whole_predicate("the actual default value, that's more intuitive with Python")
+
+
+def test_a_word_inside_code_names_nothing_that_points_back():
+    docs, _ = corpus_of("# About HTTPS\nProxies forward headers.\n")
+    draft = gsd.Draft("what can you do if you are using FastAPI CLI?", "You can use the option "
+                      "`--forwarded-allow-ips` to say which IPs to trust those forwarded headers from.",
+                      ("a", "b", "c"))
+    assert not gsd._askable(draft, docs[0].sections[0], "fact_based")
+
+
+def test_a_consequence_with_its_examples_in_brackets_is_not_asked():
+    text = ("# 响应模型\n如果你添加了返回类型注解，工具和编辑器会报错，提示你的函数返回的类型（例如 `dict`）"
+            "与声明的类型（例如一个 Pydantic 模型）不同。\n")
+    docs, corpus = corpus_of(text)
+    section = docs[0].sections[0]
+    drafts = gsd.QUESTION_TYPES["hypothetical"](section, corpus)
+    assert drafts and not [d for d in drafts if gsd._askable(d, section, "hypothetical")]
+
+
+def test_a_story_told_to_you_gets_no_blank_of_its_heading_word():
+    text = ("# Concurrency\n## Concurrent Burgers\nYou go to the counter, get your burgers and "
+            "come back to the table.\n")
+    assert not [d for d in drafts_under("true_false_fill_blank", text, "Concurrent Burgers")
+                if d.answer == "burgers"]
