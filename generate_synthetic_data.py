@@ -1902,6 +1902,9 @@ class English(Language):
             return None  # "what can the `Cipher` object do?" / "It can no longer be used";
             # "what will the `callback` do?" / "It will likely not be invoked …" (round 39);
             # "what can Homebrew not do?" has as many answers as the text has (rounds 34, 42)
+        if modal in ("might", "would", "could") and verb in ("say", "think", "guess", "expect", "assume"):
+            return None  # "If you were asked how long the string is, you might say 12": a guess
+            # the text goes on to correct, no rule (rustbook, three readings)
         if verb in ("exist", "exists", "occur", "occurs", "happen", "happens", "apply"):
             return None  # "what will a default handle scope do?" / "It will exist" (round 22)
         able = rule.predicate.startswith("be able to ")
@@ -3539,7 +3542,7 @@ def _example_column(table: Table, n: int, section: Section) -> bool:
                 "input", "example", "examples", "sample"):
         return bool(re.search(r"(?i)example|locali[sz]", section.heading)) or \
             any(re.search(r"\d", cell) for cell in cells)
-    return name == "value" and bool(cells) and all(re.fullmatch(r"[\d\s.,%:/+-]+", c) for c in cells)
+    return name == "value" and bool(cells) and all(re.fullmatch(r"[\d\s.,%:/+$€£¥-]+", c) for c in cells)
 
 
 def _opens_a_thought(sentence: str) -> bool:
@@ -4233,7 +4236,8 @@ def _list_refused(block: ListBlock) -> bool:
                     r"(?:它|这|那(?!么|样)|该|此|其)", item) for item in block.items):
         return True  # "从表面来看，它们带来的…损耗都不大": the items point at text before the list
     if re.search(r"(?i)\b(?:this|that) means\b|\bin the example\b|^[^，,：:]{0,6}(?:这个|这段|该|此)"
-                 r"(?:函数|方法|例子|示例|代码|程序|脚本)", block.lead_in):
+                 r"(?:函数|方法|例子|示例|代码|程序|脚本)|[两几二三]个(?:例子|示例)|运行后|运行结果|上例|本例",
+                 block.lead_in):
         return True  # "In the Example folder structure below, this means that:" (Hugo's docs),
         # "这个函数做了下面这些事情：": which function? (FastAPI's Chinese docs)
     if re.search(r"(?i)\b(?:consider(?:ing)?|take|see|look at) the following example|"

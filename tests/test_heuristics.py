@@ -3068,3 +3068,22 @@ def test_a_story_told_to_you_gets_no_blank_of_its_heading_word():
             "come back to the table.\n")
     assert not [d for d in drafts_under("true_false_fill_blank", text, "Concurrent Burgers")
                 if d.answer == "burgers"]
+
+
+# Readings at a8f763f (round 55, FastAPI J, Hugo and Pinia J)
+
+def test_a_guess_the_text_corrects_is_no_rule():
+    assert gsd.LANGUAGES["en"].statement("If you were asked how long the string is, you might "
+                                         "say 12.", "", str.lower) is None
+
+
+def test_a_currency_column_of_an_example_is_not_asked():
+    text = ("# Multilingual mode\n## Currency\nThe amount formatted per language.\n\n| Language | Value |\n"
+            "|---|---|\n| English | $512.50 |\n| Deutsch | 512,50 $ |\n")
+    assert not drafts_under("factual_recall", text, "Currency")
+
+
+@pytest.mark.parametrize("lead", ["在两个例子下，都有：", "运行后可以看到 `v` 和 `p` 都无法通过编译："])
+def test_a_chinese_list_about_unseen_examples_is_not_asked(lead):
+    text = f"# 请求体\n## 声明\n{lead}\n\n- 编辑器支持类型检查和自动补全\n- 数据校验会自动完成\n- 文档会自动生成\n"
+    assert not drafts_under("summarization", text, "声明")
