@@ -4601,7 +4601,7 @@ def gen_true_false_fill_blank(section: Section, corpus: Corpus) -> list[Draft]:
     sentence on a document with few statements: Homebrew's docs came out 62 % true)."""
     lang = _language(section)
     defined = frozenset(corpus.definitions(section.source))
-    drafts = _table_statements(section, lang)
+    drafts = _table_statements(section, lang, corpus.heading_name(section))
     for fact in (f for f in _sentence_facts(section, corpus) if f.kind == "sentence" and
                  not re.search(r"[?？]", f.text)):  # a question asks; it states nothing
         blank = _blank(section, fact.text, lang, defined)
@@ -4817,7 +4817,7 @@ def _statement(section: Section, text: str, lang: Language, truth: bool) -> Draf
 _PLACEHOLDER_RE = re.compile(r"\s*(?:[-–—?✔✓✗✘✅❌]|n/a|N/A|none|None|无|-+)?\s*")
 
 
-def _table_statements(section: Section, lang: Language) -> list[Draft]:
+def _table_statements(section: Section, lang: Language, heading: str) -> list[Draft]:
     """ "In the table in "Fines", "Riding on a sidewalk" has a "Fine" of 75 CAD": true, or
     false with the value of the next row."""
     drafts, turn = [], int(stable_id(section.key), 16) % 2 == 0
@@ -4834,7 +4834,8 @@ def _table_statements(section: Section, lang: Language) -> list[Draft]:
                     or _PLACEHOLDER_RE.fullmatch(row[1]) or _PLACEHOLDER_RE.fullmatch(other[1]):
                 continue  # '"`require_root`" has a "default" of -' states nothing
             truth, turn = turn, not turn  # the rows asked take turns
-            asked = [_row_statement(section, lang, table, row, other, t) for t in (truth, not truth)]
+            asked = [_row_statement(section, lang, table, row, other, t, heading)
+                     for t in (truth, not truth)]
             drafts.append(dataclasses.replace(asked[0], flipped=asked[1]))
     return drafts
 
@@ -4867,9 +4868,12 @@ def _cell_names(lang: Language, column: str, row: str) -> dict[str, str]:
     return {"column": f"{open_}{column}{close}", "row": row, "be": "is"}
 
 
-def _row_statement(section: Section, lang: Language, table: Table, row, other, truth: bool) -> Draft:
+def _row_statement(section: Section, lang: Language, table: Table, row, other, truth: bool,
+                   heading: str) -> Draft:
+    """A row's statement, its table named by the heading up to the parent that tells it apart
+    from its namesakes ("defineStore > 参数", not "参数" of every function on the page)."""
     def said(value: str) -> str:
-        return lang.sentence(lang.fmt("q_table_true", heading=section.heading, value=value.rstrip(".。"),
+        return lang.sentence(lang.fmt("q_table_true", heading=heading, value=value.rstrip(".。"),
                                       **_cell_names(lang, table.header[1], row[0])))
     fact = table.row_text(row)
     why = lang.fmt("why_true") if truth else lang.fmt("why_false", new=other[1], old=row[1])

@@ -3087,3 +3087,15 @@ def test_a_currency_column_of_an_example_is_not_asked():
 def test_a_chinese_list_about_unseen_examples_is_not_asked(lead):
     text = f"# 请求体\n## 声明\n{lead}\n\n- 编辑器支持类型检查和自动补全\n- 数据校验会自动完成\n- 文档会自动生成\n"
     assert not drafts_under("summarization", text, "声明")
+
+
+def test_a_table_statement_names_its_table_apart_from_its_namesakes():
+    # "“参数”一节的表格中，`G`对应的类型是…": which function's 参数? (Pinia's API pages, reading K)
+    text = ("# 模块：pinia\n## defineStore\n### 参数\n参数如下。\n\n| 名称 | 类型 |\n|---|---|\n"
+            "| `id` | `string` |\n| `options` | `Object` |\n## mapState\n### 参数\n参数如下。\n\n"
+            "| 名称 | 类型 |\n|---|---|\n| `useStore` | `StoreDefinition` |\n| `keys` | `string[]` |\n")
+    docs, corpus = corpus_of(text)
+    section = next(s for s in docs[0].sections if s.heading_path[-2:] == ("defineStore", "参数"))
+    asked = [d.question for d in gsd.QUESTION_TYPES["true_false_fill_blank"](section, corpus)
+             if d.verdict is not None]
+    assert asked and all("defineStore" in q for q in asked)
