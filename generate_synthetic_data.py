@@ -4662,7 +4662,34 @@ def _same_stem(word: str, other: str) -> bool:
 
 
 def _blank(section: Section, text: str, lang: Language, defined: frozenset[str]) -> Draft | None:
-    title = set(_word_bag(section.doc_title))
+    """A blank over the first key term of a sentence that no check refuses, framed by the
+    document (and by the API of its section where the sentence leaves its subject out).
+
+    "Riders under 16 must wear a helmet." under "Helmets" -> "Fill in the blank ("Bylaw"):
+    Riders under 16 must wear a ___." / "helmet" """
+    frame = _blank_frame(section, text, lang)
+    if frame is None:
+        return None
+    doc, entity = frame
+    for term in lang.blank_terms(text, section, defined):
+        at = text.lower().find(term.lower())
+        if at < 0 or _term_refused(term, at, text, section, lang, entity):
+            continue
+        blanked = text[:at] + "___" + text[at + len(term):]
+        kind = _blank_kind(term, text, section, defined)
+        if _blanked_refused(term, blanked, text, section, lang, kind):
+            continue
+        return Draft(lang.fmt("q_blank", doc=doc, sentence=blanked),
+                     text[at:at + len(term)],
+                     lang.steps(section, section.heading, text, lang.fmt(
+                         "why_blank_heading", heading=section.heading) if kind == "blank_heading"
+                         else lang.fmt("why_blank", kind=lang.T[kind])), key=(term,))
+    return None
+
+
+def _blank_frame(section: Section, text: str, lang: Language) -> tuple[str, str] | None:
+    """(how the question names its source, the API named there or ""), or None for a
+    sentence that gets no blank at all."""
     if len(text.split()) < 6 and lang.code == "en":
         return None
     if _EXAMPLE_RE.match(text) or re.search(r"(?i)\blet['’]s say\b|\bsay you\b", text) or \
@@ -4674,79 +4701,81 @@ def _blank(section: Section, text: str, lang: Language, defined: frozenset[str])
         _EN_IMPLICIT_RE.match(text)["verb"].lower() in _EN_VERB_FORMS
     if implicit and not entity:
         return None  # "Takes some data and returns an ___ encoded response.": what does?
-    doc = f"{lang.title(section)}, {entity}" if implicit else lang.title(section)
-    for term in lang.blank_terms(text, section, defined):
-        at = text.lower().find(term.lower())
-        if implicit and _bare(term).strip("`") in entity:
-            continue  # the frame names the API, the blank would too
-        if re.fullmatch(r"`?[^\w\s`]{1,3}`?", term) and re.search(
-                r"(?i)(?:冒号|逗号|分号|句号|点号|星号|井号|斜杠|括号|colon|comma|semicolon|period|dot|"
-                r"asterisk|hash|slash|brace|bracket|parenthes[ie]s|pipe|ampersand|tilde|caret)\s*$",
-                text[:at]):
-            continue  # "是否使用冒号 ___ 等符号" / `:`: a sign the word before it names
-        if at < 0 or text.lower().count(term.lower()) != 1 or len(term) > 60 or \
-                set(_word_bag(term)) & title or term.strip("`").lower() in section.doc_title.lower() \
-                or any(_same_stem(word, known) for word in _word_bag(term) for known in title):
-            continue  # the question names the document: "填空（《哈希 map …》）：___ map …",
-            # 'Fill in the blank ("Configure the HTTP cache"): … HTTP ___ …' / "caching"
-        listing = bool(section.codes) and not heading_entity(section.heading)
-        if term.startswith("`") and section.heading.startswith("`") and term in section.heading \
-                and not section.heading.startswith(term):
-            continue  # "… formula names for ___." / `text`: a placeholder of the heading's
-            # synopsis ("`search` [`text`|…]"), trivia the reader cannot see (round 40)
-        if re.fullmatch(r"`(?:'[^']{0,3}'|-?\d+(?:\.\d+)?)`", term) or listing and \
-                re.fullmatch(r"`\"[^\"]*\"`|`</?(?:div|span|p|a|ul|ol|li|button|input|img|h[1-6])"
-                             r"(?:\s[^`]*)?>`", term) or re.search(
-                r"(?:例如|比如|譬如|such as|e\.g\.|\blike)[，,:：]?\s*(?:修改为|改为|改成)?\s*$",
-                text[:max(0, text.lower().find(term.lower()))], re.IGNORECASE):
-            continue  # "Rust can tell that ___ is within the range": `'c'` of the listing;
-            # "如果 ___ 在一秒后才挂载" (`<div>`): a plain element of the example (round 27);
-            # "uses ___ as its query" (`"rUsT"`) beside a listing, "例如修改为 ___": a value of
-            # an example (a quoted name is Node's way to write an event or a field: `'exit'`)
-        if lang.code == "en" and re.match(r"\w", text[at + len(term):at + len(term) + 1] or " ") \
-                or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum() and
-                    not _marked_here(term, text, section)):
-            continue  # part of a longer word (emphasis marks where a Chinese term starts)
-        if at == 0 and re.match(r"\s*[:：]", text[len(term):]):
-            continue  # "___：你可以…" / 注意: the label of a note, no term of it
-        if term.startswith("`") and (len(term.split()) > 5 or re.search(r";|^`let\s|://", term) or
-                                     listing and re.search(r"\([\"']", term)):
-            continue  # "`let Point { x: x, y: y } = p;`": a statement of the listing, no term;
-            # an example URL ("`https://user-controlled-website.com/`", round 33); beside a
-            # listing, a call of the example with its literal ("`open("./somefile.txt")`",
-            # FastAPI; Node's "`process.on('error')`" is the API's own)
-        if not term.startswith("`") and text[at - 1:at] == "`" == text[at + len(term):][:1]:
-            continue  # a heading word that is a whole code span: "`___`e" for "`formula`e"
-        if term.startswith("`") and "`" in (text[at - 1:at], text[at + len(term):][:1]):
-            continue  # spans run together: "`tap``/Formula/``formula`___`version``.rb`" (`@`)
-        blanked = text[:at] + "___" + text[at + len(term):]
-        if re.search(r"[(（]\s*___\s*[)）]|___\s*[(（]\s*(?:读作|读音|念作|pronounced|read as)", blanked):
-            continue  # "one hundred percent (___)": what a bracket holds restates its neighbour;
-            # "___（读作 at）运算符" / `@`: the gloss says it (round 50)
-        pieces = [p for p in re.split(r"[\W_]+", term.lower()) if len(p) >= 3]
-        if set(_word_bag(term)) & set(_word_bag(blanked)) or (
-                lang.code == "zh" and term.strip("`") in blanked) or \
-                any(p in blanked.lower() for p in pieces):
-            continue  # the answer, or a piece of it, would stand in the question
-        kind = _blank_kind(term, text, section, defined)
-        if kind == "blank_heading" and re.match(
-                r"You\b(?! (?:can|cannot|can['’]t|don['’]t|do|must|should|may|might|need|will|have|"
-                r"are|could|would|want)\b)", text):
-            continue  # "You go to the counter, get your ___ and come back" / burgers: a story
-            # told to "you", whose heading word is no term (FastAPI's "Concurrent Burgers")
-        if kind == "blank_amount" and (not _anchored(blanked, section) or _EXAMPLE_RE.match(text) or
-                                       _in_listing(NUMBER_RE.findall(term), section)):
-            continue  # "数组中的 ___元素": the array of an example the reader does not see;
-            # "想象一下一个有 ___的列表", "数组中的 5 个元素" of the listing's array (round 30)
-        if lang.code == "zh" and len(CJK_RE.findall(blanked)) + 2 * blanked.count("`") // 2 < 8:
-            continue  # "请使用 ___ 代替", "还可以使用 ___": too little said to know what fits (a
-            # name in code counts for two characters: "___ 是直接继承自 `Body` 的类" says enough)
-        return Draft(lang.fmt("q_blank", doc=doc, sentence=blanked),
-                     text[at:at + len(term)],
-                     lang.steps(section, section.heading, text, lang.fmt(
-                         "why_blank_heading", heading=section.heading) if kind == "blank_heading"
-                         else lang.fmt("why_blank", kind=lang.T[kind])), key=(term,))
-    return None
+    return (f"{lang.title(section)}, {entity}", entity) if implicit else (lang.title(section), "")
+
+
+def _term_refused(term: str, at: int, text: str, section: Section, lang: Language,
+                  entity: str) -> bool:
+    """Whether a term of the sentence (found at `at`) is no blank: one the frame, the title or
+    a sign's name gives away, a value or a statement of the example, or part of a word."""
+    title = set(_word_bag(section.doc_title))
+    listing = bool(section.codes) and not heading_entity(section.heading)
+    if entity and _bare(term).strip("`") in entity:
+        return True  # the frame names the API, the blank would too
+    if re.fullmatch(r"`?[^\w\s`]{1,3}`?", term) and re.search(
+            r"(?i)(?:冒号|逗号|分号|句号|点号|星号|井号|斜杠|括号|colon|comma|semicolon|period|dot|"
+            r"asterisk|hash|slash|brace|bracket|parenthes[ie]s|pipe|ampersand|tilde|caret)\s*$", text[:at]):
+        return True  # "是否使用冒号 ___ 等符号" / `:`: a sign the word before it names
+    if text.lower().count(term.lower()) != 1 or len(term) > 60 or set(_word_bag(term)) & title or \
+            term.strip("`").lower() in section.doc_title.lower() or \
+            any(_same_stem(word, known) for word in _word_bag(term) for known in title):
+        return True  # the question names the document: "填空（《哈希 map …》）：___ map …",
+        # 'Fill in the blank ("Configure the HTTP cache"): … HTTP ___ …' / "caching"
+    if term.startswith("`") and section.heading.startswith("`") and term in section.heading \
+            and not section.heading.startswith(term):
+        return True  # "… formula names for ___." / `text`: a placeholder of the heading's
+        # synopsis ("`search` [`text`|…]"), trivia the reader cannot see (round 40)
+    if re.fullmatch(r"`(?:'[^']{0,3}'|-?\d+(?:\.\d+)?)`", term) or listing and \
+            re.fullmatch(r"`\"[^\"]*\"`|`</?(?:div|span|p|a|ul|ol|li|button|input|img|h[1-6])"
+                         r"(?:\s[^`]*)?>`", term) or re.search(
+            r"(?:例如|比如|譬如|such as|e\.g\.|\blike)[，,:：]?\s*(?:修改为|改为|改成)?\s*$",
+            text[:at], re.IGNORECASE):
+        return True  # "Rust can tell that ___ is within the range": `'c'` of the listing;
+        # "如果 ___ 在一秒后才挂载" (`<div>`): a plain element of the example (round 27);
+        # "uses ___ as its query" (`"rUsT"`) beside a listing, "例如修改为 ___": a value of
+        # an example (a quoted name is Node's way to write an event or a field: `'exit'`)
+    if lang.code == "en" and re.match(r"\w", text[at + len(term):at + len(term) + 1] or " ") \
+            or (at and re.match(r"\w", text[at - 1]) and term[:1].isalnum() and
+                not _marked_here(term, text, section)):
+        return True  # part of a longer word (emphasis marks where a Chinese term starts)
+    if at == 0 and re.match(r"\s*[:：]", text[len(term):]):
+        return True  # "___：你可以…" / 注意: the label of a note, no term of it
+    if term.startswith("`") and (len(term.split()) > 5 or re.search(r";|^`let\s|://", term) or
+                                 listing and re.search(r"\([\"']", term)):
+        return True  # "`let Point { x: x, y: y } = p;`": a statement of the listing, no term;
+        # an example URL ("`https://user-controlled-website.com/`", round 33); beside a
+        # listing, a call of the example with its literal ("`open("./somefile.txt")`",
+        # FastAPI; Node's "`process.on('error')`" is the API's own)
+    if not term.startswith("`") and text[at - 1:at] == "`" == text[at + len(term):][:1]:
+        return True  # a heading word that is a whole code span: "`___`e" for "`formula`e"
+    return term.startswith("`") and "`" in (text[at - 1:at], text[at + len(term):][:1])
+    # (spans run together: "`tap``/Formula/``formula`___`version``.rb`" / `@`)
+
+
+def _blanked_refused(term: str, blanked: str, text: str, section: Section, lang: Language,
+                     kind: str) -> bool:
+    """Whether the sentence with its blank gives the answer away or says too little to
+    know what fits."""
+    if re.search(r"[(（]\s*___\s*[)）]|___\s*[(（]\s*(?:读作|读音|念作|pronounced|read as)", blanked):
+        return True  # "one hundred percent (___)": what a bracket holds restates its neighbour;
+        # "___（读作 at）运算符" / `@`: the gloss says it (round 50)
+    pieces = [p for p in re.split(r"[\W_]+", term.lower()) if len(p) >= 3]
+    if set(_word_bag(term)) & set(_word_bag(blanked)) or (
+            lang.code == "zh" and term.strip("`") in blanked) or \
+            any(p in blanked.lower() for p in pieces):
+        return True  # the answer, or a piece of it, would stand in the question
+    if kind == "blank_heading" and re.match(
+            r"You\b(?! (?:can|cannot|can['’]t|don['’]t|do|must|should|may|might|need|will|have|"
+            r"are|could|would|want)\b)", text):
+        return True  # "You go to the counter, get your ___ and come back" / burgers: a story
+        # told to "you", whose heading word is no term (FastAPI's "Concurrent Burgers")
+    if kind == "blank_amount" and (not _anchored(blanked, section) or _EXAMPLE_RE.match(text) or
+                                   _in_listing(NUMBER_RE.findall(term), section)):
+        return True  # "数组中的 ___元素": the array of an example the reader does not see;
+        # "想象一下一个有 ___的列表", "数组中的 5 个元素" of the listing's array (round 30)
+    return lang.code == "zh" and len(CJK_RE.findall(blanked)) + 2 * blanked.count("`") // 2 < 8
+    # ("请使用 ___ 代替", "还可以使用 ___": too little said to know what fits; a name in code
+    # counts for two characters: "___ 是直接继承自 `Body` 的类" says enough)
 
 
 def _in_listing(numbers: Sequence[str], section: Section) -> bool:
@@ -5120,23 +5149,8 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
         return False  # "函数体以 ___ 函数开头": which function? the one in the listing
     if question_type != "contextual_ambiguity" and not self_contained(draft.question, section):
         return False
-    if re.search(r"\b(?:these|those)\b(?!\s+[a-z]{3,}(?<!ing)\b)|这些(?=[，。、]|$)|\bthis `|"
-                 r"\b(?:of|all) (?:these|those)\b", draft.answer):
-        return False  # "decide which of these to use", "compatible with this `return`", "see
-        # many of those processes running": which?
-    if re.search(r"\bany \w+ (?:you|they) (?:like|want|wish|choose|prefer)\b", draft.answer):
-        return False  # "You can use any name you like.": a name for what? (Hugo's modules)
-    if re.search(r"\bsee (?:this|these|here)\b(?! (?:section|chapter|page|guide)\b)", draft.answer):
-        return False  # "Undefined execution order of imports, see this comment": a link's text
-    if question_type not in _WHOLE_TEXT_TYPES and not heading_entity(section.heading) and \
-            not section.heading.endswith(("?", "？")) and _unseen_this(draft):
-        return False  # "You can instead give this unofficial plugin a try.": which plugin? (A
-        # question heading's own answer is its section's text, read as a whole.)
-    if question_type not in _WHOLE_TEXT_TYPES and re.search(
-            r"\bwe(?:'ll|’ll|'ve|’ve| will| have| haven['’]t| discussed| saw| talked| covered)\b|"
-            r"\b(?:read|learn|see) more about (?:it|this|that|them)\b|"  # a pointer, no answer
-            r"\bin Chapter \d+|下一章|后面的章节|之前的章节|我们之前", draft.answer):
-        return False  # "a feature of Rust we haven't talked about yet": the tutorial's story
+    if _answer_points_away(draft, section, question_type):
+        return False
     if question_type in _SITUATION_TYPES and re.search(
             r"\b(?:is|are) (?:listed|shown|described|mentioned|explained|covered)\b", draft.answer):
         return False  # "what happens if an operator is overloadable?" / "… is listed": the table
@@ -5156,6 +5170,30 @@ def _askable(draft: Draft, section: Section, question_type: str) -> bool:
         return False  # "因为 Rust 并不知道…指向 `x` 或 `y`", "整个 `push_cap` 方法都被优化掉了":
         # the answer explains a listing the reader does not see (round 29)
     return not (question_type in _SITUATION_TYPES and _leans_on_listing(draft.question, section))
+
+
+def _answer_points_away(draft: Draft, section: Section, question_type: str) -> bool:
+    """Whether an answer points at what the reader never sees: "which of these", "this
+    unofficial plugin", a link's text, the tutorial's story ("we haven't talked about"), or
+    leaves the choice open ("any name you like")."""
+    if re.search(r"\b(?:these|those)\b(?!\s+[a-z]{3,}(?<!ing)\b)|这些(?=[，。、]|$)|\bthis `|"
+                 r"\b(?:of|all) (?:these|those)\b", draft.answer):
+        return True  # "decide which of these to use", "compatible with this `return`", "see
+        # many of those processes running": which?
+    if re.search(r"\bany \w+ (?:you|they) (?:like|want|wish|choose|prefer)\b", draft.answer):
+        return True  # "You can use any name you like.": a name for what? (Hugo's modules)
+    if re.search(r"\bsee (?:this|these|here)\b(?! (?:section|chapter|page|guide)\b)", draft.answer):
+        return True  # "Undefined execution order of imports, see this comment": a link's text
+    if question_type not in _WHOLE_TEXT_TYPES and not heading_entity(section.heading) and \
+            not section.heading.endswith(("?", "？")) and _unseen_this(draft):
+        return True  # "You can instead give this unofficial plugin a try.": which plugin? (A
+        # question heading's own answer is its section's text, read as a whole.)
+    if question_type not in _WHOLE_TEXT_TYPES and re.search(
+            r"\bwe(?:'ll|’ll|'ve|’ve| will| have| haven['’]t| discussed| saw| talked| covered)\b|"
+            r"\b(?:read|learn|see) more about (?:it|this|that|them)\b|"  # a pointer, no answer
+            r"\bin Chapter \d+|下一章|后面的章节|之前的章节|我们之前", draft.answer):
+        return True  # "a feature of Rust we haven't talked about yet": the tutorial's story
+    return False
 
 
 def _unseen_this(draft: Draft) -> bool:
