@@ -1896,8 +1896,8 @@ class English(Language):
             return None  # "you will not violate this if the law requires it" is an exception
             # ("GitHub will not disable forks when disabling a parent" is a fact of that time)
         subject, modal, verb = rule.subject, rule.modal, rule.verb
-        if rule.predicate.startswith(("no longer ", "end up ")) or verb in ("likely", "probably", "possibly",
-                                                                 "not", "no", "certainly") or \
+        if rule.predicate.startswith(("no longer ", "end up ")) or \
+                verb in ("likely", "probably", "possibly", "not", "no", "certainly") or \
                 rule.negative and modal in ("can", "cannot", "could"):
             return None  # "what can the `Cipher` object do?" / "It can no longer be used";
             # "what will the `callback` do?" / "It will likely not be invoked …" (round 39);
@@ -1917,7 +1917,8 @@ class English(Language):
         passive = verb == "be" and len(words) > 1 and (
             re.fullmatch(r"[a-z]+ed", words[1]) or words[1] in _EN_PARTICIPLES)
         never = rule.predicate.startswith("never ") and not rule.negative
-        if passive and (words[1:] == ["used"] or re.match(r"[a-z]+ing\s+(?:`|(?:the|a|an|between|to|from|into|with|of)\s)", subject)):
+        gerund = re.match(r"[a-z]+ing\s+(?:`|(?:the|a|an|between|to|from|into|with|of)\s)", subject)
+        if passive and (words[1:] == ["used"] or gerund):
             return None  # "what should be done with `:all_of` when …?" / "It should be used.";
             # "what must be done with using `crypto.createCipher()`?": a gerund is no thing
         if never and (passive or modal in _EN_PERIPHRASTIC):
@@ -3344,9 +3345,9 @@ def _fact_question(statement: Statement, text: str, section: Section, corpus: Co
     if statement.kind == "copula" and section.heading.endswith(("?", "？")):
         return None  # "什么是组合式 API？" heads a section whose whole body answers it: one
         # sentence ("它是 Vue 3 的内置功能") is not the answer (graded round 15)
-    if statement.kind == "copula" and re.fullmatch(r"`[a-z][a-z0-9]*(?:_[a-z0-9]+)+`", statement.subject) \
-            and not heading_entity(section.heading) and statement.subject not in \
-            " ".join((*section.heading_path, section.doc_title)):
+    variable = re.fullmatch(r"`[a-z][a-z0-9]*(?:_[a-z0-9]+)+`", statement.subject)
+    if statement.kind == "copula" and variable and not heading_entity(section.heading) and \
+            statement.subject not in " ".join((*section.heading_path, section.doc_title)):
         return None  # "what is `user_in`?" / "It is a Pydantic model of class `UserIn`": a
         # variable of the example, which headings name only inside its code (FastAPI's docs)
     if statement.kind == "copula":
@@ -3605,7 +3606,8 @@ def gen_section_summary(section: Section, corpus: Corpus) -> list[Draft]:
     if any(re.match(r"^(?:让我们|我们来|下面|接下来|Let's|Let us|Here are|The following)", s)
            for s in sentences) or _has_subsections(section, corpus) or _a_chunk(section, corpus):
         return []  # "让我们看下几个最重要的群体", a preface: the content is in the subsections
-    if any(_SUMMARY_UNSEEN_RE.search(s) for s in sentences) or len({_strip_end(s) for s in sentences}) < len(sentences):
+    if any(_SUMMARY_UNSEEN_RE.search(s) for s in sentences) or \
+            len({_strip_end(s) for s in sentences}) < len(sentences):
         return []  # "the five superpowers just discussed", "上例中的 map": text the reader lacks;
         # "仅供内部使用。仅供内部使用。": a generated page that says one thing twice (Pinia)
     kept = [s if s[-1] in ".!?。！？" else s + lang.end  # "Type: string" ran into the next one
