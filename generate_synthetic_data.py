@@ -998,8 +998,8 @@ def _site_markup(markdown: str) -> str:
                 not line[mark.end():].strip() else fence
         elif mark:
             fence, body = mark[1], False
-        elif _BLOCK_MARK_RE.fullmatch(line) or _ADMONITION_RE.fullmatch(line):
-            lines[at], body = "", bool(_ADMONITION_RE.fullmatch(line))
+        elif (admonition := _ADMONITION_RE.fullmatch(line)) or _BLOCK_MARK_RE.fullmatch(line):
+            lines[at], body = "", bool(admonition)  # (the walrus first: set on every line)
         elif body and (line.startswith("    ") or not line.strip()):
             lines[at] = line[4:]
         else:
@@ -3648,10 +3648,10 @@ def gen_factual_recall(section: Section, corpus: Corpus) -> list[Draft]:
     lang, lower = _language(section), corpus.lower(section)
     drafts = []
     for table in (t for t in section.tables if _asked_table(t, section)):
+        examples = {n for n in range(1, len(table.header)) if _example_column(table, n, section)}
         for row in table.rows:
             for column in range(1, min(len(row), len(table.header))):
-                if _example_column(table, column, section) or \
-                        re.fullmatch(r"`?#[0-9a-fA-F]{3,8}`?", row[0].strip()):
+                if column in examples or re.fullmatch(r"`?#[0-9a-fA-F]{3,8}`?", row[0].strip()):
                     continue  # "the relative luminance for `#90725e`": a colour of the example
                     # image, which means nothing out of its table (Hugo's docs)
                 if row[column] and row[0] and not re.fullmatch(  # ":heavy_check_mark:" is a ✔
@@ -4699,8 +4699,8 @@ def _blank_frame(section: Section, text: str, lang: Language) -> tuple[str, str]
         return None  # "For example, let's say you are using version ___": the example's value;
         # "… while you wait for the ___ 🍔": an emoji marks a story or a joke, no fact to test
     entity = heading_entity(section.heading)
-    implicit = lang.code == "en" and bool(_EN_IMPLICIT_RE.match(text)) and \
-        _EN_IMPLICIT_RE.match(text)["verb"].lower() in _EN_VERB_FORMS
+    opening = _EN_IMPLICIT_RE.match(text) if lang.code == "en" else None
+    implicit = bool(opening) and opening["verb"].lower() in _EN_VERB_FORMS
     if implicit and not entity:
         return None  # "Takes some data and returns an ___ encoded response.": what does?
     return (f"{lang.title(section)}, {entity}", entity) if implicit else (lang.title(section), "")
